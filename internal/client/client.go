@@ -1,0 +1,164 @@
+// Package client is a typed client for the l2msg / Evolution API instance
+// routes. It knows nothing of Terraform: the provider maps its types to
+// schema values, and the emulator is written independently from the same
+// contract so that an encoding mistake in one is caught by the other.
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+)
+
+// DefaultBaseURL is the hosted l2msg API; self-hosted Evolution API servers
+// serve the same routes without the /whatsapp prefix.
+const DefaultBaseURL = "https://api.l2msg.com/whatsapp"
+
+// maxErrorBody bounds how much of an error answer is read, so a misbehaving
+// proxy that answers with a large HTML page cannot balloon memory.
+const maxErrorBody = 64 << 10
+
+// Config holds what a Client needs. APIKey is sent as the `apikey` header and
+// is never part of an error or log line.
+type Config struct {
+	BaseURL    string
+	APIKey     string
+	UserAgent  string
+	HTTPClient *http.Client
+}
+
+// Client talks to one l2msg or Evolution API server. It is safe for
+// concurrent use.
+type Client struct {
+	base      string
+	apiKey    string
+	userAgent string
+	http      *http.Client
+}
+
+// New validates cfg and returns a Client.
+func New(cfg Config) (*Client, error) {
+	base := cfg.BaseURL
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return nil, fmt.Errorf("base URL %q is not a valid URL: %w", base, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("base URL %q must start with http:// or https://", base)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("base URL %q has no host", base)
+	}
+	// ForceQuery catches a bare trailing "?": it survives u.String(), and
+	// every route would then be appended after it, inside the query.
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return nil, fmt.Errorf("base URL %q must not have a query or fragment", base)
+	}
+	if cfg.APIKey == "" {
+		return nil, errors.New("an API key is required")
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Transport: cleanhttp.DefaultPooledTransport(), Timeout: 30 * time.Second}
+	}
+	ua := cfg.UserAgent
+	if ua == "" {
+		ua = "terraform-provider-l2msg"
+	}
+	return &Client{
+		base:      strings.TrimRight(u.String(), "/"),
+		apiKey:    cfg.APIKey,
+		userAgent: ua,
+		http:      hc,
+	}, nil
+}
+
+// BaseURL returns the normalised base URL the client sends requests to.
+func (c *Client) BaseURL() string { return c.base }
+
+// pathFor joins route segments, percent-encoding the instance name because
+// names may hold spaces, slashes in imports gone wrong, and unicode.
+func pathFor(route, name string) string {
+	return route + "/" + url.PathEscape(name)
+}
+
+// do sends one request. A non-2xx answer becomes an *APIError; a 2xx answer
+// is decoded into out unless out is nil. The returned bool reports whether
+// the body was the literal JSON null, which the find routes use for "none".
+func (c *Client) do(ctx context.Context, method, path string, in, out any) (isNull bool, err error) {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return false, fmt.Errorf("encoding %s %s request: %w", method, path, err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	if err != nil {
+		return false, fmt.Errorf("building %s %s request: %w", method, path, err)
+	}
+	req.Header.Set("apikey", c.apiKey)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+
+	resp, err := c.http.Do(req)
+	if err != nil {
+		// url.Error repeats the full URL, which is fine (no key in it),
+		// but context errors should stay recognisable to callers.
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return false, fmt.Errorf("%s %s: %w", method, path, ctxErr)
+		}
+		return false, &TransportError{Method: method, Path: path, Err: err}
+	}
+	defer resp.Body.Close()
+
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		return false, c.newAPIError(method, path, resp, raw)
+	}
+
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return false, &TransportError{Method: method, Path: path, Err: err}
+	}
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")) {
+		return true, nil
+	}
+	if out == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(trimmed, out); err != nil {
+		return false, fmt.Errorf("%s %s: decoding the server's answer: %w", method, path, err)
+	}
+	return false, nil
+}
+
+// TransportError is a request that got no HTTP answer: connection refused,
+// reset, or timed out.
+type TransportError struct {
+	Method, Path string
+	Err          error
+}
+
+func (e *TransportError) Error() string {
+	return fmt.Sprintf("%s %s: %v", e.Method, e.Path, e.Err)
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }

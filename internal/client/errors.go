@@ -1,0 +1,145 @@
+package client
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+)
+
+// APIError is a non-2xx answer from the server, with its messages flattened
+// from whichever envelope shape the server used.
+type APIError struct {
+	StatusCode int
+	Method     string
+	Path       string
+	Messages   []string
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
+	if len(e.Messages) > 0 {
+		b.WriteString(": ")
+		b.WriteString(strings.Join(e.Messages, "; "))
+	}
+	return b.String()
+}
+
+// Message returns the server's messages joined, or the status text when the
+// server sent none.
+func (e *APIError) Message() string {
+	if len(e.Messages) == 0 {
+		return http.StatusText(e.StatusCode)
+	}
+	return strings.Join(e.Messages, "; ")
+}
+
+func statusOf(err error) int {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode
+	}
+	return 0
+}
+
+// IsNotFound reports a 404: the instance (or, for a filter, the name) does
+// not exist.
+func IsNotFound(err error) bool { return statusOf(err) == http.StatusNotFound }
+
+// IsForbidden reports a 403, which create uses for a name already taken.
+func IsForbidden(err error) bool { return statusOf(err) == http.StatusForbidden }
+
+// IsUnauthorized reports a 401: missing or wrong API key.
+func IsUnauthorized(err error) bool { return statusOf(err) == http.StatusUnauthorized }
+
+// IsBadRequest reports a 400: the server rejected the body.
+func IsBadRequest(err error) bool { return statusOf(err) == http.StatusBadRequest }
+
+func (c *Client) newAPIError(method, path string, resp *http.Response, raw []byte) *APIError {
+	// Defence in depth: a server or proxy that echoes the request headers
+	// must not get the key into an error that Terraform prints. The raw body
+	// is redacted too because a non-JSON body is cut at 500 bytes, and a cut
+	// through the key would leave a prefix the per-message pass cannot see.
+	msgs := flattenMessages([]byte(c.redact(string(raw))))
+	for i, m := range msgs {
+		msgs[i] = c.redact(m)
+	}
+	return &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, Messages: msgs}
+}
+
+func (c *Client) redact(s string) string {
+	if c.apiKey == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, c.apiKey, "(redacted)")
+}
+
+// flattenMessages turns every envelope the server uses into a list of
+// strings: {"response":{"message":[...]}} with strings, nested arrays
+// (schema validation) or a plain string (401, 500), a top-level "message",
+// or a body that is not JSON at all.
+func flattenMessages(raw []byte) []string {
+	raw = []byte(strings.TrimSpace(string(raw)))
+	if len(raw) == 0 {
+		return nil
+	}
+	var env struct {
+		Response *struct {
+			Message json.RawMessage `json:"message"`
+		} `json:"response"`
+		Message json.RawMessage `json:"message"`
+		Error   json.RawMessage `json:"error"`
+	}
+	if err := json.Unmarshal(raw, &env); err != nil {
+		if len(raw) > 500 {
+			// Cut on a rune boundary so the message stays valid UTF-8.
+			cut := 500
+			for cut > 0 && !utf8.RuneStart(raw[cut]) {
+				cut--
+			}
+			raw = append(raw[:cut:cut], "…"...)
+		}
+		return []string{string(raw)}
+	}
+	var out []string
+	switch {
+	case env.Response != nil && len(env.Response.Message) > 0:
+		out = collectStrings(env.Response.Message, out)
+	case len(env.Message) > 0:
+		out = collectStrings(env.Message, out)
+	case len(env.Error) > 0:
+		out = collectStrings(env.Error, out)
+	}
+	return out
+}
+
+func collectStrings(raw json.RawMessage, out []string) []string {
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return out
+	}
+	return walkStrings(v, out)
+}
+
+func walkStrings(v any, out []string) []string {
+	switch t := v.(type) {
+	case string:
+		if t != "" {
+			out = append(out, t)
+		}
+	case []any:
+		for _, e := range t {
+			out = walkStrings(e, out)
+		}
+	case nil:
+	case bool:
+		// "error": true carries no message.
+	default:
+		b, _ := json.Marshal(t)
+		out = append(out, string(b))
+	}
+	return out
+}

@@ -1,0 +1,233 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// CreateInstance creates an instance. Integration is always sent: v2
+// servers reject a create without it.
+func (c *Client) CreateInstance(ctx context.Context, req CreateRequest) (*CreateResult, error) {
+	body := createBody{
+		InstanceName: req.InstanceName,
+		Integration:  req.Integration,
+		Token:        req.Token,
+		QRCode:       req.QRCode,
+		Number:       req.Number,
+		settingsBody: newSettingsBody(req.Settings),
+	}
+	if body.Integration == "" {
+		body.Integration = IntegrationBaileys
+	}
+	if req.Webhook != nil {
+		wb := newWebhookBody(*req.Webhook)
+		wb.Enabled = true
+		body.Webhook = &wb
+	}
+	var ans wireCreateAnswer
+	if _, err := c.do(ctx, http.MethodPost, "/instance/create", body, &ans); err != nil {
+		return nil, err
+	}
+	res := &CreateResult{
+		Instance: Instance{
+			Name:        ans.Instance.InstanceName,
+			ID:          ans.Instance.InstanceID,
+			Integration: integrationName(ans.Instance.Integration),
+			Status:      ans.Instance.Status,
+			Number:      req.Number,
+		},
+		APIKey:   ans.apiKey(),
+		Settings: ans.Settings.settings(),
+		QRCode:   ans.QRCode.qrcode(),
+	}
+	if res.Instance.Name == "" {
+		res.Instance.Name = req.InstanceName
+	}
+	if res.Instance.Integration == "" {
+		res.Instance.Integration = body.Integration
+	}
+	res.Instance.Token = res.APIKey
+	return res, nil
+}
+
+// FetchInstance returns one instance by name. An unknown name is an
+// *APIError for which IsNotFound is true.
+func (c *Client) FetchInstance(ctx context.Context, name string) (*Instance, error) {
+	var list wireInstanceList
+	path := "/instance/fetchInstances?instanceName=" + url.QueryEscape(name)
+	isNull, err := c.do(ctx, http.MethodGet, path, nil, &list)
+	if err != nil {
+		return nil, err
+	}
+	// The filter is a name match on the server, but be strict: a server
+	// that ignores the filter must not make us adopt another instance.
+	if !isNull {
+		for i := range list {
+			if inst := list[i].instance(); inst.Name == name {
+				return &inst, nil
+			}
+		}
+	}
+	return nil, &APIError{
+		StatusCode: http.StatusNotFound, Method: http.MethodGet, Path: path,
+		Messages: []string{fmt.Sprintf("Instance %q not found", name)},
+	}
+}
+
+// FetchInstances returns every instance the key can see.
+func (c *Client) FetchInstances(ctx context.Context) ([]Instance, error) {
+	var list wireInstanceList
+	if _, err := c.do(ctx, http.MethodGet, "/instance/fetchInstances", nil, &list); err != nil {
+		return nil, err
+	}
+	out := make([]Instance, len(list))
+	for i := range list {
+		out[i] = list[i].instance()
+	}
+	return out, nil
+}
+
+// DeleteInstance asks the server to delete an instance. The server removes
+// it asynchronously: use WaitForDeletion before treating the name as free.
+// Servers older than v2.2.1 refuse to delete a connected instance; then the
+// instance is logged out and the delete tried once more.
+func (c *Client) DeleteInstance(ctx context.Context, name string) error {
+	path := pathFor("/instance/delete", name)
+	_, err := c.do(ctx, http.MethodDelete, path, nil, nil)
+	if err == nil || !IsBadRequest(err) || !mentionsDisconnect(err) {
+		return err
+	}
+	if lerr := c.Logout(ctx, name); lerr != nil && !IsBadRequest(lerr) {
+		return errors.Join(err, lerr)
+	}
+	_, err = c.do(ctx, http.MethodDelete, path, nil, nil)
+	return err
+}
+
+func mentionsDisconnect(err error) bool {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	return strings.Contains(strings.ToLower(apiErr.Message()), "disconnect")
+}
+
+// WaitForDeletion polls fetchInstances until the server no longer knows the
+// name, backing off from a short first poll up to maxPoll. It stops when ctx
+// ends; the caller bounds the wait with a deadline.
+func (c *Client) WaitForDeletion(ctx context.Context, name string, maxPoll time.Duration) error {
+	// A non-positive cap would make every later poll immediate: a busy loop
+	// against the server for as long as the deletion takes.
+	if maxPoll <= 0 {
+		maxPoll = 200 * time.Millisecond
+	}
+	delay := min(200*time.Millisecond, maxPoll)
+	for {
+		_, err := c.FetchInstance(ctx, name)
+		if IsNotFound(err) {
+			return nil
+		}
+		if err != nil && ctx.Err() != nil {
+			return fmt.Errorf("waiting for instance %q to be deleted: %w", name, ctx.Err())
+		}
+		// Other errors are retried: a flaky poll should not fail a destroy
+		// that the server has already accepted.
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("waiting for instance %q to be deleted: %w", name, ctx.Err())
+		case <-t.C:
+		}
+		delay = min(delay*2, maxPoll)
+	}
+}
+
+// Connect starts pairing. Number, when set, asks for a pairing code to type
+// on that phone instead of scanning the QR code.
+func (c *Client) Connect(ctx context.Context, name, number string) (*ConnectResult, error) {
+	path := pathFor("/instance/connect", name)
+	if number != "" {
+		path += "?number=" + url.QueryEscape(number)
+	}
+	var ans wireConnect
+	if _, err := c.do(ctx, http.MethodGet, path, nil, &ans); err != nil {
+		return nil, err
+	}
+	res := &ConnectResult{QRCode: ans.wireQRCode.qrcode()}
+	if ans.Instance != nil {
+		res.State = ans.Instance.State
+	}
+	return res, nil
+}
+
+// ConnectionState returns open, close or connecting.
+func (c *Client) ConnectionState(ctx context.Context, name string) (string, error) {
+	var ans wireState
+	if _, err := c.do(ctx, http.MethodGet, pathFor("/instance/connectionState", name), nil, &ans); err != nil {
+		return "", err
+	}
+	if ans.Instance == nil {
+		return "", fmt.Errorf("connectionState of %q: the answer had no instance state", name)
+	}
+	return ans.Instance.State, nil
+}
+
+// Logout disconnects the phone; the server answers 400 when it is not
+// connected.
+func (c *Client) Logout(ctx context.Context, name string) error {
+	_, err := c.do(ctx, http.MethodDelete, pathFor("/instance/logout", name), nil, nil)
+	return err
+}
+
+// Restart restarts the instance's WhatsApp session.
+func (c *Client) Restart(ctx context.Context, name string) error {
+	_, err := c.do(ctx, http.MethodPost, pathFor("/instance/restart", name), nil, nil)
+	return err
+}
+
+// SetSettings replaces the instance's settings.
+func (c *Client) SetSettings(ctx context.Context, name string, s Settings) error {
+	_, err := c.do(ctx, http.MethodPost, pathFor("/settings/set", name), newSettingsBody(s), nil)
+	return err
+}
+
+// FindSettings returns the instance's settings, or nil when the server has
+// none (it answers the literal null).
+func (c *Client) FindSettings(ctx context.Context, name string) (*Settings, error) {
+	var ws wireSettings
+	isNull, err := c.do(ctx, http.MethodGet, pathFor("/settings/find", name), nil, &ws)
+	if err != nil || isNull {
+		return nil, err
+	}
+	return ws.settings(), nil
+}
+
+// SetWebhook writes every field of the webhook. To turn a webhook off, send
+// Enabled false with the old URL; the server then stores no events.
+func (c *Client) SetWebhook(ctx context.Context, name string, w Webhook) error {
+	body := struct {
+		Webhook webhookBody `json:"webhook"`
+	}{newWebhookBody(w)}
+	_, err := c.do(ctx, http.MethodPost, pathFor("/webhook/set", name), body, nil)
+	return err
+}
+
+// FindWebhook returns the instance's webhook, or nil when none was ever set.
+func (c *Client) FindWebhook(ctx context.Context, name string) (*Webhook, error) {
+	var ww wireWebhook
+	isNull, err := c.do(ctx, http.MethodGet, pathFor("/webhook/find", name), nil, &ww)
+	if err != nil || isNull {
+		return nil, err
+	}
+	w, err := ww.webhook()
+	if err != nil {
+		return nil, fmt.Errorf("webhook/find of %q: %w", name, err)
+	}
+	return w, nil
+}

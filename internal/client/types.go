@@ -1,0 +1,110 @@
+package client
+
+// Settings are an instance's call and read behaviour.
+type Settings struct {
+	RejectCall      bool
+	MsgCall         string
+	GroupsIgnore    bool
+	AlwaysOnline    bool
+	ReadMessages    bool
+	ReadStatus      bool
+	SyncFullHistory bool
+}
+
+// Webhook is an instance's webhook. An empty Events list means every event.
+type Webhook struct {
+	Enabled  bool
+	URL      string
+	Headers  map[string]string
+	ByEvents bool
+	Base64   bool
+	Events   []string
+}
+
+// Instance is one WhatsApp instance as fetchInstances reports it, whichever
+// server version answered.
+type Instance struct {
+	Name          string
+	ID            string
+	Integration   string
+	Status        string
+	Number        string
+	OwnerJID      string
+	ProfileName   string
+	ProfilePicURL string
+	// Token is the instance's own API key.
+	Token string
+	// Settings is nil when the server did not include them (v1 servers).
+	Settings *Settings
+}
+
+// CreateRequest is the body of POST /instance/create.
+type CreateRequest struct {
+	InstanceName string
+	Integration  string
+	// Token becomes the instance's API key; empty lets the server choose.
+	Token    string
+	QRCode   bool
+	Number   string
+	Settings Settings
+	// Webhook is nil for no webhook; a webhook given at create is enabled.
+	Webhook *Webhook
+}
+
+// CreateResult is what create answers.
+type CreateResult struct {
+	Instance Instance
+	// APIKey is the instance's own key: `hash` in v2, `hash.apikey` in v1.
+	APIKey string
+	// Settings is nil when the answer carried none.
+	Settings *Settings
+	// QRCode is set when the create asked for one and the server sent it.
+	QRCode *QRCode
+}
+
+// QRCode is a pairing challenge: scan Base64 (a PNG data URI) or Code, or
+// type PairingCode on the phone.
+type QRCode struct {
+	PairingCode string
+	Code        string
+	Base64      string
+	Count       int
+}
+
+// ConnectResult is the answer of connect: either the instance is already
+// open, or a QR code to pair it.
+type ConnectResult struct {
+	// State is "open" when the instance is already connected, else empty.
+	State  string
+	QRCode *QRCode
+}
+
+// Connection states the server reports.
+const (
+	StateOpen       = "open"
+	StateClose      = "close"
+	StateConnecting = "connecting"
+)
+
+// Integrations the server accepts.
+const (
+	IntegrationBaileys   = "WHATSAPP-BAILEYS"
+	IntegrationBusiness  = "WHATSAPP-BUSINESS"
+	IntegrationEvolution = "EVOLUTION"
+)
+
+// Integrations lists every accepted integration.
+var Integrations = []string{IntegrationBaileys, IntegrationBusiness, IntegrationEvolution}
+
+// Events lists every webhook event name: v2.3's 31 and NEW_JWT_TOKEN from v1,
+// which l2msg's page still documents.
+var Events = []string{
+	"APPLICATION_STARTUP", "QRCODE_UPDATED", "MESSAGES_SET", "MESSAGES_UPSERT",
+	"MESSAGES_EDITED", "MESSAGES_UPDATE", "MESSAGES_DELETE", "SEND_MESSAGE",
+	"SEND_MESSAGE_UPDATE", "CONTACTS_SET", "CONTACTS_UPSERT", "CONTACTS_UPDATE",
+	"PRESENCE_UPDATE", "CHATS_SET", "CHATS_UPSERT", "CHATS_UPDATE", "CHATS_DELETE",
+	"GROUPS_UPSERT", "GROUP_UPDATE", "GROUP_PARTICIPANTS_UPDATE", "CONNECTION_UPDATE",
+	"LABELS_EDIT", "LABELS_ASSOCIATION", "CALL", "TYPEBOT_START",
+	"TYPEBOT_CHANGE_STATUS", "REMOVE_INSTANCE", "LOGOUT_INSTANCE", "INSTANCE_CREATE",
+	"INSTANCE_DELETE", "STATUS_INSTANCE", "NEW_JWT_TOKEN",
+}

@@ -1,0 +1,46 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/l2msg/terraform-provider-l2msg/internal/client"
+)
+
+// addAPIError turns a client error into a diagnostic that names the action
+// and the instance and, for the errors users can fix, says how. Client
+// errors never carry the API key.
+func addAPIError(diags *diag.Diagnostics, action, name string, err error) {
+	summary := fmt.Sprintf("Could not %s instance %q", action, name)
+	detail := err.Error()
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) {
+		switch {
+		case client.IsUnauthorized(err):
+			detail += "\n\nThe server refused the API key: check api_key or the L2MSG_API_KEY environment variable."
+		case client.IsForbidden(err) && action == "create":
+			detail += fmt.Sprintf("\n\nAn instance named %q already exists. To manage it with Terraform, import it: "+
+				"terraform import <address> %q", name, name)
+		}
+	}
+	diags.AddError(summary, detail)
+}
+
+func diagSummary(d diag.Diagnostics) string {
+	var parts []string
+	for _, e := range d.Errors() {
+		parts = append(parts, e.Summary()+": "+e.Detail())
+	}
+	return strings.Join(parts, "; ")
+}
+
+func optionalString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}

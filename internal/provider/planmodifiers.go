@@ -1,0 +1,58 @@
+package provider
+
+import (
+	"context"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+
+	"github.com/l2msg/terraform-provider-l2msg/internal/client"
+)
+
+// allEventsWhenOmitted keeps webhook.events from showing "known after
+// apply" on every unrelated update when the configuration leaves it out:
+// if the state already says "every event" (the empty list, or the full list
+// some servers report instead), that is what the next apply will send, so
+// the plan can say so.
+func allEventsWhenOmitted() planmodifier.Set { return allEventsModifier{} }
+
+type allEventsModifier struct{}
+
+func (allEventsModifier) Description(context.Context) string {
+	return "keeps the state's value when the configuration omits the events and the state means every event"
+}
+
+func (m allEventsModifier) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (allEventsModifier) PlanModifySet(ctx context.Context, req planmodifier.SetRequest, resp *planmodifier.SetResponse) {
+	if !req.ConfigValue.IsNull() || !req.PlanValue.IsUnknown() {
+		return
+	}
+	if req.StateValue.IsNull() || req.StateValue.IsUnknown() {
+		return
+	}
+	var events []string
+	if diags := req.StateValue.ElementsAs(ctx, &events, false); diags.HasError() {
+		return
+	}
+	if meansAllEvents(events) {
+		resp.PlanValue = req.StateValue
+	}
+}
+
+func meansAllEvents(events []string) bool {
+	if len(events) == 0 {
+		return true
+	}
+	if len(events) < len(client.Events) {
+		return false
+	}
+	for _, e := range client.Events {
+		if !slices.Contains(events, e) {
+			return false
+		}
+	}
+	return true
+}
