@@ -71,7 +71,14 @@ func New(cfg Config) (*Client, error) {
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Transport: cleanhttp.DefaultPooledTransport(), Timeout: 30 * time.Second}
+		hc = &http.Client{
+			Transport: cleanhttp.DefaultPooledTransport(),
+			Timeout:   30 * time.Second,
+			// Go forwards custom headers such as apikey on redirects, even
+			// to another host, and turns a POST into a GET: a redirect is
+			// answered as an error instead of followed.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
 	}
 	ua := cfg.UserAgent
 	if ua == "" {

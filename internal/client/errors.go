@@ -16,6 +16,10 @@ type APIError struct {
 	Method     string
 	Path       string
 	Messages   []string
+	// Enveloped is true when the body was the server's JSON error envelope.
+	// A 404 without one comes from something else on the path (a proxy, a
+	// base URL missing its /whatsapp prefix), not from the API.
+	Enveloped bool
 }
 
 func (e *APIError) Error() string {
@@ -45,9 +49,14 @@ func statusOf(err error) int {
 	return 0
 }
 
-// IsNotFound reports a 404: the instance (or, for a filter, the name) does
-// not exist.
-func IsNotFound(err error) bool { return statusOf(err) == http.StatusNotFound }
+// IsNotFound reports a 404 from the API itself: the instance (or, for a
+// filter, the name) does not exist. A 404 page from a proxy or a wrong base
+// URL is not "not found": treating it so would drop every instance from
+// state.
+func IsNotFound(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Enveloped
+}
 
 // IsForbidden reports a 403, which create uses for a name already taken.
 func IsForbidden(err error) bool { return statusOf(err) == http.StatusForbidden }
@@ -63,11 +72,11 @@ func (c *Client) newAPIError(method, path string, resp *http.Response, raw []byt
 	// must not get the key into an error that Terraform prints. The raw body
 	// is redacted too because a non-JSON body is cut at 500 bytes, and a cut
 	// through the key would leave a prefix the per-message pass cannot see.
-	msgs := flattenMessages([]byte(c.redact(string(raw))))
+	msgs, enveloped := flattenMessages([]byte(c.redact(string(raw))))
 	for i, m := range msgs {
 		msgs[i] = c.redact(m)
 	}
-	return &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, Messages: msgs}
+	return &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, Messages: msgs, Enveloped: enveloped}
 }
 
 func (c *Client) redact(s string) string {
@@ -80,11 +89,12 @@ func (c *Client) redact(s string) string {
 // flattenMessages turns every envelope the server uses into a list of
 // strings: {"response":{"message":[...]}} with strings, nested arrays
 // (schema validation) or a plain string (401, 500), a top-level "message",
-// or a body that is not JSON at all.
-func flattenMessages(raw []byte) []string {
+// or a body that is not JSON at all. enveloped reports whether the body was
+// a JSON object carrying a message, as the API's own errors do.
+func flattenMessages(raw []byte) (msgs []string, enveloped bool) {
 	raw = []byte(strings.TrimSpace(string(raw)))
 	if len(raw) == 0 {
-		return nil
+		return nil, false
 	}
 	var env struct {
 		Response *struct {
@@ -102,18 +112,17 @@ func flattenMessages(raw []byte) []string {
 			}
 			raw = append(raw[:cut:cut], "…"...)
 		}
-		return []string{string(raw)}
+		return []string{string(raw)}, false
 	}
-	var out []string
 	switch {
 	case env.Response != nil && len(env.Response.Message) > 0:
-		out = collectStrings(env.Response.Message, out)
+		return collectStrings(env.Response.Message, nil), true
 	case len(env.Message) > 0:
-		out = collectStrings(env.Message, out)
+		return collectStrings(env.Message, nil), true
 	case len(env.Error) > 0:
-		out = collectStrings(env.Error, out)
+		return collectStrings(env.Error, nil), false
 	}
-	return out
+	return nil, false
 }
 
 func collectStrings(raw json.RawMessage, out []string) []string {

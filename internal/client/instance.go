@@ -75,7 +75,8 @@ func (c *Client) FetchInstance(ctx context.Context, name string) (*Instance, err
 	}
 	return nil, &APIError{
 		StatusCode: http.StatusNotFound, Method: http.MethodGet, Path: path,
-		Messages: []string{fmt.Sprintf("Instance %q not found", name)},
+		Messages:  []string{fmt.Sprintf("Instance %q not found", name)},
+		Enveloped: true,
 	}
 }
 
@@ -135,8 +136,12 @@ func (c *Client) WaitForDeletion(ctx context.Context, name string, maxPoll time.
 		if err != nil && ctx.Err() != nil {
 			return fmt.Errorf("waiting for instance %q to be deleted: %w", name, ctx.Err())
 		}
-		// Other errors are retried: a flaky poll should not fail a destroy
-		// that the server has already accepted.
+		// A refused key will not heal by waiting; other errors are
+		// retried, so a flaky poll does not fail a destroy that the server
+		// has already accepted.
+		if IsUnauthorized(err) || IsForbidden(err) {
+			return fmt.Errorf("waiting for instance %q to be deleted: %w", name, err)
+		}
 		t := time.NewTimer(delay)
 		select {
 		case <-ctx.Done():

@@ -1,0 +1,214 @@
+// Command l2msg-emulator serves the in-memory l2msg / Evolution API emulator
+// over HTTP, for `make demo`, benchmarks and users' own tests.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "l2msg-emulator:", err)
+		os.Exit(1)
+	}
+}
+
+type config struct {
+	listen      string
+	allowRemote bool
+	apiKey      string
+	prefix      string
+	addrFile    string
+	deleteDelay time.Duration
+	latency     time.Duration
+	faults      emulator.FaultConfig
+}
+
+const apiKeyEnv = "L2MSG_EMULATOR_API_KEY"
+
+func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	var cfg config
+	var kinds string
+	fs := flag.NewFlagSet("l2msg-emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
+	fs.BoolVar(&cfg.allowRemote, "allow-remote", false, "allow a non-loopback -listen address")
+	fs.StringVar(&cfg.apiKey, "api-key", "", "global API key (else $"+apiKeyEnv+"); required")
+	fs.StringVar(&cfg.prefix, "prefix", "", `path prefix, e.g. "/whatsapp" to look like l2msg`)
+	fs.StringVar(&cfg.addrFile, "addr-file", "", "write the listening address to this file once ready")
+	fs.DurationVar(&cfg.deleteDelay, "delete-delay", 0, "how long a deleted instance stays listed")
+	fs.DurationVar(&cfg.latency, "latency", 0, "latency added to every API request")
+	fs.Float64Var(&cfg.faults.Rate, "fault-rate", 0, "share of API requests (0..1) that get a fault")
+	fs.Int64Var(&cfg.faults.Seed, "fault-seed", 1, "seed of the fault sequence")
+	fs.StringVar(&kinds, "fault-kinds", "", "comma list of 500,503,429,latency,drop,created-then-failed (default 500,503,429)")
+	fs.DurationVar(&cfg.faults.RetryAfter, "fault-retry-after", time.Second, "Retry-After of injected 429s")
+	fs.DurationVar(&cfg.faults.Latency, "fault-latency", 100*time.Millisecond, "sleep of injected latency faults")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if cfg.apiKey == "" {
+		cfg.apiKey = getenv(apiKeyEnv)
+	}
+	if cfg.apiKey == "" {
+		return cfg, fmt.Errorf("an API key is required: pass -api-key or set %s", apiKeyEnv)
+	}
+	var err error
+	if cfg.faults.Kinds, err = emulator.ParseFaultKinds(kinds); err != nil {
+		return cfg, err
+	}
+	if len(cfg.faults.Kinds) == 0 && cfg.faults.Rate > 0 {
+		cfg.faults.Kinds = []emulator.FaultKind{emulator.Fault500, emulator.Fault503, emulator.Fault429}
+	}
+	if err := cfg.faults.Validate(); err != nil {
+		return cfg, err
+	}
+	return cfg, checkListen(cfg.listen, cfg.allowRemote)
+}
+
+// checkListen refuses addresses reachable from other machines unless asked:
+// the emulator accepts a well-known key and must not become a public service
+// by accident. Host names other than localhost are refused because they may
+// resolve to anything.
+func checkListen(addr string, allowRemote bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("-listen %q: %w", addr, err)
+	}
+	if allowRemote || host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("-listen %q is not a loopback address; pass -allow-remote to listen on it anyway", addr)
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	cfg, err := parseFlags(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	emu := emulator.New(emulator.Options{
+		APIKey:      cfg.apiKey,
+		Prefix:      cfg.prefix,
+		DeleteDelay: cfg.deleteDelay,
+		Latency:     cfg.latency,
+		Faults:      cfg.faults,
+	})
+	ln, err := net.Listen("tcp", cfg.listen)
+	if err != nil {
+		return err
+	}
+	logger := log.New(stderr, "", log.LstdFlags|log.Lmicroseconds)
+	srv := &http.Server{
+		Handler:           logRequests(emu, logger),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          logger,
+	}
+	addr := ln.Addr().String()
+	if cfg.addrFile != "" {
+		if err := writeFileAtomic(cfg.addrFile, addr+"\n"); err != nil {
+			_ = ln.Close()
+			return err
+		}
+		defer os.Remove(cfg.addrFile)
+	}
+	logger.Printf("l2msg-emulator listening on http://%s%s", addr, emu.Prefix())
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Printf("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err = srv.Shutdown(shutdownCtx)
+	if serveErr := <-errc; !errors.Is(serveErr, http.ErrServerClosed) && err == nil {
+		err = serveErr
+	}
+	return err
+}
+
+// writeFileAtomic lets a script polling for the file never read half of it.
+func writeFileAtomic(path, content string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".addr-*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.WriteString(content); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// logRequests logs one line per request. It logs no header at all, so
+// neither the apikey nor a webhook header value can end up in the log.
+func logRequests(next http.Handler, logger *log.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		defer func() {
+			status := "dropped"
+			if rec.status != 0 {
+				status = fmt.Sprint(rec.status)
+			}
+			logger.Printf("%s %s %s %s", r.Method, r.URL.EscapedPath(), status, time.Since(start).Round(time.Microsecond))
+		}()
+		next.ServeHTTP(rec, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection for the drop fault.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

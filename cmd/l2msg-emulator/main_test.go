@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
+)
+
+func TestCheckListen(t *testing.T) {
+	tests := []struct {
+		addr   string
+		remote bool
+		ok     bool
+	}{
+		{"127.0.0.1:8080", false, true},
+		{"127.0.0.2:0", false, true},
+		{"[::1]:8080", false, true},
+		{"localhost:8080", false, true},
+		{":8080", false, false},
+		{"0.0.0.0:8080", false, false},
+		{"[::]:8080", false, false},
+		{"192.168.1.10:8080", false, false},
+		{"example.com:8080", false, false},
+		{"0.0.0.0:8080", true, true},
+		{":8080", true, true},
+		{"no-port", false, false},
+	}
+	for _, tt := range tests {
+		err := checkListen(tt.addr, tt.remote)
+		if (err == nil) != tt.ok {
+			t.Errorf("checkListen(%q, %v) = %v, want ok=%v", tt.addr, tt.remote, err, tt.ok)
+		}
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	noEnv := func(string) string { return "" }
+	env := func(k string) string {
+		if k == apiKeyEnv {
+			return "from-env"
+		}
+		return ""
+	}
+
+	if _, err := parseFlags(nil, noEnv, io.Discard); err == nil || !strings.Contains(err.Error(), apiKeyEnv) {
+		t.Fatalf("missing key: %v", err)
+	}
+	cfg, err := parseFlags(nil, env, io.Discard)
+	if err != nil || cfg.apiKey != "from-env" || cfg.listen != "127.0.0.1:8080" {
+		t.Fatalf("%+v %v", cfg, err)
+	}
+	cfg, err = parseFlags([]string{"-api-key", "flag", "-prefix", "/whatsapp", "-delete-delay", "2s",
+		"-fault-rate", "0.2", "-fault-seed", "5", "-fault-kinds", "drop,created-then-failed"}, env, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.apiKey != "flag" || cfg.prefix != "/whatsapp" || cfg.deleteDelay != 2*time.Second ||
+		cfg.faults.Rate != 0.2 || cfg.faults.Seed != 5 || len(cfg.faults.Kinds) != 2 || cfg.faults.Kinds[1] != emulator.FaultCreatedThenFailed {
+		t.Fatalf("%+v", cfg)
+	}
+	if cfg, _ = parseFlags([]string{"-fault-rate", "0.1"}, env, io.Discard); len(cfg.faults.Kinds) != 3 {
+		t.Fatalf("default kinds %v", cfg.faults.Kinds)
+	}
+	for _, bad := range [][]string{
+		{"-fault-kinds", "boom"},
+		{"-fault-rate", "2"},
+		{"-listen", "0.0.0.0:8080"},
+		{"extra"},
+	} {
+		if _, err := parseFlags(bad, env, io.Discard); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+	if _, err := parseFlags([]string{"-listen", "0.0.0.0:0", "-allow-remote"}, env, io.Discard); err != nil {
+		t.Errorf("-allow-remote: %v", err)
+	}
+	if _, err := parseFlags([]string{"-h"}, env, io.Discard); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("-h: %v", err)
+	}
+}
+
+// syncBuffer is written by server goroutines and read by the test.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestRunServesLogsAndShutsDown(t *testing.T) {
+	addrFile := filepath.Join(t.TempDir(), "addr")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-addr-file", addrFile, "-prefix", "/whatsapp",
+			"-fault-rate", "1", "-fault-kinds", "drop"}, func(string) string { return "super-secret-key" }, logs)
+	}()
+
+	var addr string
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if b, err := os.ReadFile(addrFile); err == nil {
+			addr = strings.TrimSpace(string(b))
+			break
+		}
+	}
+	if addr == "" {
+		t.Fatalf("no address written; logs:\n%s", logs)
+	}
+	base := "http://" + addr
+
+	post := func(path, body string) (int, error) {
+		req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
+		req.Header.Set("apikey", "super-secret-key")
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		res.Body.Close()
+		return res.StatusCode, nil
+	}
+	// The drop fault hijacks through the logging wrapper.
+	if _, err := post("/whatsapp/instance/create", `{}`); err == nil {
+		t.Fatal("drop fault did not drop")
+	}
+	if code, err := post("/__emulator/faults", `{}`); err != nil || code != http.StatusNoContent {
+		t.Fatalf("turning faults off: %d %v", code, err)
+	}
+	code, err := post("/whatsapp/instance/create", `{"instanceName":"x","integration":"WHATSAPP-BAILEYS",
+		"webhook":{"url":"https://h.example","headers":{"authorization":"Bearer hook-secret"},"events":[]}}`)
+	if err != nil || code != http.StatusCreated {
+		t.Fatalf("create: %d %v", code, err)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no shutdown")
+	}
+	out := logs.String()
+	for _, want := range []string{"listening on http://" + addr + "/whatsapp", "POST /whatsapp/instance/create 201", "POST /whatsapp/instance/create dropped", "shutting down"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
+	for _, secret := range []string{"super-secret-key", "hook-secret"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log leaks %q:\n%s", secret, out)
+		}
+	}
+	if _, err := os.Stat(addrFile); !os.IsNotExist(err) {
+		t.Errorf("address file left behind: %v", err)
+	}
+}

@@ -1,0 +1,42 @@
+// Package emulator is an in-memory HTTP server that answers the instance,
+// settings and webhook routes of the l2msg / Evolution API v2 the way the real
+// server does: status codes, envelopes and quirks included.
+//
+// It is written from the contract (shared/reference/l2msg-api.md) and the
+// Evolution API v2.3 source, independently of internal/client, so that an
+// encoding mistake in one is caught by the other instead of cancelled out.
+// It uses only the standard library.
+//
+// Where the contract is silent, the emulator follows the Evolution v2.3 source:
+//
+//   - An enabled webhook sent with "events": [] is stored and reported with
+//     every event name (AllEvents), because Evolution's webhook controller
+//     expands the empty list before saving. Options.LiteralEmptyEvents stores
+//     [] instead, for testing clients against servers that keep it literally.
+//     A disabled webhook always stores [].
+//   - An enabled webhook without "events" makes Evolution read .length of
+//     undefined: on create that surfaces as 400 ["Cannot read properties of
+//     undefined (reading 'length')"], on /webhook/set as an uncaught 500 with
+//     that plain-string message.
+//   - WHATSAPP-BAILEYS instances start "close"; qrcode:true at create connects
+//     them at once, so the create answer says "connecting" and carries the QR.
+//     WHATSAPP-BUSINESS and EVOLUTION instances talk to an API rather than a
+//     phone, and Evolution starts them "open".
+//   - The create answer has "webhook": {} when no webhook was given and no
+//     "qrcode" key unless a QR was made (Evolution leaves it undefined).
+//   - /settings/set answers 201 {"settings":{"instanceName":…,"settings":<body>}}
+//     echoing the body as sent, like Evolution's SettingsService.create.
+//   - /instance/restart on a closed instance answers 200
+//     {"error":true,"message":"[object Object]"}: Evolution catches its own
+//     BadRequestException there and stringifies it.
+//   - fetchInstances with an instance's own key lists only the instances that
+//     have that key (narrowed by the filters); none → 401.
+//   - A body that is not valid JSON answers 400 with error "Internal Server
+//     Error" and a plain-string message, as express's body-parser error does
+//     through Evolution's error handler. A body without a JSON Content-Type
+//     is treated as {} (express does not parse it).
+//   - Unknown routes answer 404 {"message":["Cannot METHOD /path"]}; literal
+//     path segments match case-insensitively and a trailing slash is ignored,
+//     as in express.
+//   - NEW_JWT_TOKEN (v1 only) is not an accepted event name.
+package emulator

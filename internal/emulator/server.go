@@ -1,0 +1,159 @@
+package emulator
+
+import (
+	"context"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configure a Server. APIKey is required.
+type Options struct {
+	// APIKey is the global key: it can call every route.
+	APIKey string
+	// Prefix is a path prefix such as "/whatsapp" (l2msg); "" is self-hosted style.
+	Prefix string
+	// DeleteDelay is how long a deleted instance lingers (still listed, name
+	// still taken) before it is gone, like Evolution's asynchronous cleanup.
+	DeleteDelay time.Duration
+	// Latency is added to every API request, for benchmarks.
+	Latency time.Duration
+	// Faults are injected into API requests; see FaultConfig.
+	Faults FaultConfig
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// LiteralEmptyEvents stores "events": [] of an enabled webhook as [] instead
+	// of expanding it to every event name as Evolution v2 does.
+	LiteralEmptyEvents bool
+}
+
+// Server is the emulator. It implements http.Handler and is safe for
+// concurrent use.
+type Server struct {
+	apiKey             string
+	prefix             string
+	deleteDelay        time.Duration
+	latency            time.Duration
+	literalEmptyEvents bool
+	now                func() time.Time
+
+	mu        sync.Mutex
+	seq       uint64
+	pending   int // instances waiting for their delayed removal
+	instances map[string]*instance
+
+	statsMu sync.Mutex
+	stats   Stats
+
+	faultMu sync.Mutex
+	faults  FaultConfig
+	rng     *rand.Rand
+}
+
+// New returns a Server. It panics when opts.APIKey is empty, because a server
+// that accepts any key would make every auth test pass vacuously.
+func New(opts Options) *Server {
+	if opts.APIKey == "" {
+		panic("emulator: Options.APIKey is required")
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	s := &Server{
+		apiKey:             opts.APIKey,
+		prefix:             normalizePrefix(opts.Prefix),
+		deleteDelay:        opts.DeleteDelay,
+		latency:            opts.Latency,
+		literalEmptyEvents: opts.LiteralEmptyEvents,
+		now:                now,
+		instances:          map[string]*instance{},
+	}
+	s.ResetStats()
+	s.SetFaults(opts.Faults)
+	return s
+}
+
+// Prefix returns the normalised path prefix ("" or "/something").
+func (s *Server) Prefix() string { return s.prefix }
+
+func normalizePrefix(p string) string {
+	p = strings.TrimRight(strings.TrimSpace(p), "/")
+	if p != "" && !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	return p
+}
+
+// request is what a route handler gets: the matched route, the decoded
+// :name segment and the parsed body.
+type request struct {
+	r     *http.Request
+	route *route
+	name  string
+	// body is the JSON object sent; nil when the body was JSON but not an
+	// object (handlers answer the schema error for that).
+	body map[string]any
+	// failAfterCreate is set by the created-then-failed fault.
+	failAfterCreate bool
+}
+
+// ServeHTTP routes admin requests, then applies latency and faults, parses the
+// body and dispatches API requests.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.EscapedPath()
+	if path == adminRoot || strings.HasPrefix(path, adminRoot+"/") {
+		s.serveAdmin(w, r, strings.TrimPrefix(path, adminRoot))
+		return
+	}
+
+	if !sleepCtx(r.Context(), s.latency) {
+		return
+	}
+
+	rt, name, decodeErr := s.match(r.Method, path)
+	tmpl := "unmatched"
+	if rt != nil {
+		tmpl = rt.template()
+	}
+	s.countRequest(r.Method, tmpl)
+
+	rq := &request{r: r, route: rt, name: name}
+	if !s.injectFault(w, rq) {
+		return
+	}
+
+	body, ok := readBody(w, r)
+	if !ok {
+		return
+	}
+	rq.body = body
+
+	if decodeErr != "" {
+		// express fails to decode the param before any guard runs.
+		writeError(w, http.StatusBadRequest, "Internal Server Error", decodeErr)
+		return
+	}
+	if rt == nil {
+		writeError(w, http.StatusNotFound, "", []string{"Cannot " + strings.ToUpper(r.Method) + " " + r.URL.RequestURI()})
+		return
+	}
+	rt.handler(s, w, rq)
+}
+
+// sleepCtx waits d or until ctx ends; it reports whether the wait completed.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
