@@ -46,10 +46,7 @@ func meansAllEvents(events []string) bool {
 	if len(events) == 0 {
 		return true
 	}
-	if len(events) < len(client.Events) {
-		return false
-	}
-	for _, e := range client.Events {
+	for _, e := range client.CurrentEvents {
 		if !slices.Contains(events, e) {
 			return false
 		}

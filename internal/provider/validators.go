@@ -25,7 +25,7 @@ func (v httpURLValidator) ValidateString(ctx context.Context, req validator.Stri
 		return
 	}
 	if err := checkHTTPURL(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL", err.Error())
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL", fmt.Sprintf("Attribute %s: %s.", req.Path, err))
 	}
 }
 
@@ -60,6 +60,7 @@ func (notBlankValidator) ValidateString(_ context.Context, req validator.StringR
 		return
 	}
 	if strings.TrimSpace(req.ConfigValue.ValueString()) == "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Empty value", "The value must not be empty or only white space.")
+		resp.Diagnostics.AddAttributeError(req.Path, "Empty value",
+			fmt.Sprintf("Attribute %s must not be empty or only white space.", req.Path))
 	}
 }

@@ -1,0 +1,688 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/l2msg/terraform-provider-l2msg/internal/client"
+	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
+)
+
+const addr = "l2msg_instance.test"
+
+// fullConfig sets every field of the create call's body.
+func fullConfig(baseURL, name string) string {
+	return providerBlock(baseURL) + fmt.Sprintf(`
+resource "l2msg_instance" "test" {
+  instance_name     = %q
+  integration       = "WHATSAPP-BAILEYS"
+  qrcode            = true
+  number            = "5511999999999"
+  reject_call       = true
+  msg_call          = "busy, call later"
+  groups_ignore     = true
+  always_online     = true
+  read_messages     = true
+  read_status       = true
+  sync_full_history = true
+
+  webhook = {
+    url       = "https://hooks.example.com/wa"
+    by_events = true
+    base64    = true
+    headers = {
+      autorization   = "Bearer s3cr3t-hook-token"
+      "Content-Type" = "application/json"
+    }
+    events = ["APPLICATION_STARTUP", "MESSAGES_UPSERT", "CONNECTION_UPDATE"]
+  }
+}
+`, name)
+}
+
+func minimalConfig(baseURL, name string) string {
+	return providerBlock(baseURL) + fmt.Sprintf(`
+resource "l2msg_instance" "test" {
+  instance_name = %q
+}
+`, name)
+}
+
+// checkServer runs fn against the emulator's stored copy of an instance.
+func checkServer(emu *emulator.Server, name string, fn func(emulator.Snapshot) error) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		snap, ok := emu.Instance(name)
+		if !ok {
+			return fmt.Errorf("instance %q is not on the server", name)
+		}
+		return fn(snap)
+	}
+}
+
+func sameSet(got, want []string) bool {
+	g, w := slices.Clone(got), slices.Clone(want)
+	slices.Sort(g)
+	slices.Sort(w)
+	return slices.Equal(g, w)
+}
+
+func TestAccInstance_fullBody(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{{
+			Config: fullConfig(url, "sales full"),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(addr, "id", "sales full"),
+				// qrcode = true starts pairing at once
+				resource.TestCheckResourceAttr(addr, "status", "connecting"),
+				resource.TestCheckResourceAttrSet(addr, "instance_id"),
+				resource.TestCheckResourceAttrSet(addr, "apikey"),
+				resource.TestCheckResourceAttr(addr, "webhook.enabled", "true"),
+				resource.TestCheckResourceAttr(addr, "webhook.events.#", "3"),
+				checkServer(emu, "sales full", func(s emulator.Snapshot) error {
+					if s.Integration != "WHATSAPP-BAILEYS" || s.Number != "5511999999999" {
+						return fmt.Errorf("integration/number on server: %q %q", s.Integration, s.Number)
+					}
+					want := emulator.Settings{RejectCall: true, MsgCall: "busy, call later", GroupsIgnore: true,
+						AlwaysOnline: true, ReadMessages: true, ReadStatus: true, SyncFullHistory: true}
+					if s.Settings != want {
+						return fmt.Errorf("settings on server: %+v, want %+v", s.Settings, want)
+					}
+					w := s.Webhook
+					if w == nil || !w.Enabled || w.URL != "https://hooks.example.com/wa" || !w.ByEvents || !w.Base64 {
+						return fmt.Errorf("webhook on server: %+v", w)
+					}
+					if w.Headers["autorization"] != "Bearer s3cr3t-hook-token" || w.Headers["Content-Type"] != "application/json" {
+						return fmt.Errorf("webhook headers on server: %v", w.Headers)
+					}
+					if !sameSet(w.Events, []string{"APPLICATION_STARTUP", "MESSAGES_UPSERT", "CONNECTION_UPDATE"}) {
+						return fmt.Errorf("webhook events on server: %v", w.Events)
+					}
+					return nil
+				}),
+				func(st *terraform.State) error {
+					snap, _ := emu.Instance("sales full")
+					rs := st.RootModule().Resources[addr].Primary
+					if rs.Attributes["apikey"] != snap.Token || rs.Attributes["instance_id"] != snap.ID {
+						return fmt.Errorf("state apikey/instance_id do not match the server")
+					}
+					return nil
+				},
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectSensitiveValue(addr, tfjsonpath.New("apikey")),
+				statecheck.ExpectSensitiveValue(addr, tfjsonpath.New("webhook").AtMapKey("headers")),
+			},
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+		}},
+	})
+}
+
+func TestAccInstance_minimal(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{{
+			Config: minimalConfig(url, "minimal"),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(addr, "integration", "WHATSAPP-BAILEYS"),
+				resource.TestCheckResourceAttr(addr, "qrcode", "false"),
+				resource.TestCheckResourceAttr(addr, "reject_call", "false"),
+				resource.TestCheckResourceAttr(addr, "msg_call", ""),
+				resource.TestCheckNoResourceAttr(addr, "number"),
+				resource.TestCheckNoResourceAttr(addr, "webhook"),
+				checkServer(emu, "minimal", func(s emulator.Snapshot) error {
+					if s.Webhook != nil {
+						return fmt.Errorf("a webhook was stored: %+v", s.Webhook)
+					}
+					if s.Settings != (emulator.Settings{}) {
+						return fmt.Errorf("settings on server: %+v", s.Settings)
+					}
+					return nil
+				}),
+			),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+		}},
+	})
+}
+
+func TestAccInstance_import(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{Config: fullConfig(url, "impórt me")},
+			{
+				// terraform import
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateId:     "impórt me",
+				ImportStateVerify: true,
+				// qrcode only exists at create time and cannot be read back.
+				ImportStateVerifyIgnore: []string{"qrcode"},
+			},
+			{
+				// an import {} block; the plan must be an import with no
+				// change. qrcode only exists at create time, so an imported
+				// instance reads it as false.
+				Config:          strings.Replace(fullConfig(url, "impórt me"), "qrcode            = true", "qrcode            = false", 1),
+				ResourceName:    addr,
+				ImportState:     true,
+				ImportStateId:   "impórt me",
+				ImportStateKind: resource.ImportBlockWithID,
+			},
+		},
+	})
+}
+
+func TestAccInstance_importBlockMinimal(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{Config: minimalConfig(url, "blocky")},
+			{
+				ResourceName:    addr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+			},
+		},
+	})
+}
+
+func TestAccInstance_importUnknownName(t *testing.T) {
+	_, url := newEmulator(t, emulator.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config:        minimalConfig(url, "ghost"),
+			ResourceName:  addr,
+			ImportState:   true,
+			ImportStateId: "ghost",
+			ExpectError:   regexp.MustCompile(`Cannot import non-existent remote object`),
+		}},
+	})
+}
+
+func settingsConfig(url string, reject bool, msg string) string {
+	return providerBlock(url) + fmt.Sprintf(`
+resource "l2msg_instance" "test" {
+  instance_name = "settings"
+  reject_call   = %t
+  msg_call      = %q
+  read_status   = true
+}
+`, reject, msg)
+}
+
+func TestAccInstance_updateSettingsInPlace(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	var firstID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{
+				Config: settingsConfig(url, false, ""),
+				Check: checkServer(emu, "settings", func(s emulator.Snapshot) error {
+					firstID = s.ID
+					return nil
+				}),
+			},
+			{
+				Config: settingsConfig(url, true, "call me later"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				Check: checkServer(emu, "settings", func(s emulator.Snapshot) error {
+					if s.ID != firstID {
+						return fmt.Errorf("the instance was re-created")
+					}
+					if !s.Settings.RejectCall || s.Settings.MsgCall != "call me later" || !s.Settings.ReadStatus {
+						return fmt.Errorf("settings on server: %+v", s.Settings)
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+func webhookConfig(url, hook string) string {
+	return providerBlock(url) + fmt.Sprintf(`
+resource "l2msg_instance" "test" {
+  instance_name = "hooked"
+%s
+}
+`, hook)
+}
+
+func TestAccInstance_webhookChanges(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	update := resource.ConfigPlanChecks{
+		PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+	}
+	webhook := func(fn func(*emulator.Webhook) error) resource.TestCheckFunc {
+		return checkServer(emu, "hooked", func(s emulator.Snapshot) error {
+			if s.Webhook == nil {
+				return fmt.Errorf("no webhook on the server")
+			}
+			return fn(s.Webhook)
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{
+				// events omitted: every event, as the server reports it
+				Config: webhookConfig(url, `  webhook = { url = "https://a.example.com/hook" }`),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(addr, "webhook.events.#", fmt.Sprint(len(client.CurrentEvents))),
+					resource.TestCheckNoResourceAttr(addr, "webhook.headers"),
+					webhook(func(w *emulator.Webhook) error {
+						if !w.Enabled || w.URL != "https://a.example.com/hook" || !sameSet(w.Events, client.CurrentEvents) {
+							return fmt.Errorf("webhook: %+v", w)
+						}
+						return nil
+					}),
+				),
+			},
+			{
+				Config: webhookConfig(url, `  webhook = {
+    url     = "https://b.example.com/hook"
+    events  = ["MESSAGES_UPSERT", "CALL"]
+    headers = { authorization = "Bearer one" }
+  }`),
+				ConfigPlanChecks: update,
+				Check: webhook(func(w *emulator.Webhook) error {
+					if w.URL != "https://b.example.com/hook" || !sameSet(w.Events, []string{"MESSAGES_UPSERT", "CALL"}) ||
+						w.Headers["authorization"] != "Bearer one" {
+						return fmt.Errorf("webhook: %+v", w)
+					}
+					return nil
+				}),
+			},
+			{
+				// headers removed must clear them on the server (webhook/set is an upsert)
+				Config: webhookConfig(url, `  webhook = {
+    url    = "https://b.example.com/hook"
+    events = ["CALL"]
+  }`),
+				ConfigPlanChecks: update,
+				Check: webhook(func(w *emulator.Webhook) error {
+					if len(w.Headers) != 0 || !sameSet(w.Events, []string{"CALL"}) {
+						return fmt.Errorf("webhook: %+v", w)
+					}
+					return nil
+				}),
+			},
+			{
+				// an unrelated change must not touch the webhook's omitted events
+				Config: webhookConfig(url, `  reject_call = true
+  webhook = { url = "https://b.example.com/hook" }`),
+				ConfigPlanChecks: update,
+				Check: webhook(func(w *emulator.Webhook) error {
+					if !sameSet(w.Events, client.CurrentEvents) {
+						return fmt.Errorf("events should mean all again: %v", w.Events)
+					}
+					return nil
+				}),
+			},
+			{
+				Config: webhookConfig(url, `  reject_call = true
+  webhook = {
+    url     = "https://b.example.com/hook"
+    enabled = false
+  }`),
+				ConfigPlanChecks: update,
+				Check: webhook(func(w *emulator.Webhook) error {
+					if w.Enabled {
+						return fmt.Errorf("webhook still enabled")
+					}
+					return nil
+				}),
+			},
+			{
+				// removing the block turns the server's webhook off
+				Config:           webhookConfig(url, `  reject_call = true`),
+				ConfigPlanChecks: update,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckNoResourceAttr(addr, "webhook"),
+					webhook(func(w *emulator.Webhook) error {
+						if w.Enabled || w.URL != "https://b.example.com/hook" {
+							return fmt.Errorf("webhook after removal: %+v", w)
+						}
+						return nil
+					}),
+				),
+			},
+			{
+				// and adding it back turns it on
+				Config:           webhookConfig(url, `  webhook = { url = "https://c.example.com/hook" }`),
+				ConfigPlanChecks: update,
+				Check: webhook(func(w *emulator.Webhook) error {
+					if !w.Enabled || w.URL != "https://c.example.com/hook" {
+						return fmt.Errorf("webhook: %+v", w)
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+func TestAccInstance_disabledAtCreate(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{{
+			Config: webhookConfig(url, `  webhook = {
+    url     = "https://a.example.com/hook"
+    enabled = false
+    events  = ["CALL"]
+  }`),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(addr, "webhook.enabled", "false"),
+				checkServer(emu, "hooked", func(s emulator.Snapshot) error {
+					if s.Webhook == nil || s.Webhook.Enabled {
+						return fmt.Errorf("webhook should be stored disabled: %+v", s.Webhook)
+					}
+					return nil
+				}),
+			),
+		}},
+	})
+}
+
+func replaceConfig(url, name, number, integration string) string {
+	return providerBlock(url) + fmt.Sprintf(`
+resource "l2msg_instance" "test" {
+  instance_name = %q
+  number        = %q
+  integration   = %q
+}
+`, name, number, integration)
+}
+
+func TestAccInstance_replacements(t *testing.T) {
+	// A delete delay proves the replace waits until the server lets the
+	// name go before re-creating it.
+	emu, url := newEmulator(t, emulator.Options{DeleteDelay: 1500 * time.Millisecond})
+	replace := resource.ConfigPlanChecks{
+		PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+	}
+	var lastID string
+	idChanged := func(name string) resource.TestCheckFunc {
+		return checkServer(emu, name, func(s emulator.Snapshot) error {
+			if s.ID == lastID {
+				return fmt.Errorf("instance %q was not re-created", name)
+			}
+			lastID = s.ID
+			return nil
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{Config: replaceConfig(url, "one", "5511911111111", "WHATSAPP-BAILEYS"), Check: idChanged("one")},
+			{
+				Config:           replaceConfig(url, "one", "5511922222222", "WHATSAPP-BAILEYS"),
+				ConfigPlanChecks: replace,
+				Check:            idChanged("one"),
+			},
+			{
+				Config:           replaceConfig(url, "one", "5511922222222", "EVOLUTION"),
+				ConfigPlanChecks: replace,
+				Check: resource.ComposeAggregateTestCheckFunc(idChanged("one"),
+					checkServer(emu, "one", func(s emulator.Snapshot) error {
+						if s.Integration != "EVOLUTION" {
+							return fmt.Errorf("integration %q", s.Integration)
+						}
+						return nil
+					})),
+			},
+			{
+				Config:           replaceConfig(url, "two", "5511922222222", "EVOLUTION"),
+				ConfigPlanChecks: replace,
+				Check: resource.ComposeAggregateTestCheckFunc(idChanged("two"),
+					func(*terraform.State) error {
+						if _, ok := emu.Instance("one"); ok {
+							if s, _ := emu.Instance("one"); !s.PendingDelete {
+								return fmt.Errorf("the old name is still on the server")
+							}
+						}
+						return nil
+					}),
+			},
+		},
+	})
+}
+
+func TestAccInstance_qrcodeChangeTouchesNothing(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	cfg := func(qr bool) string {
+		return providerBlock(url) + fmt.Sprintf(`
+resource "l2msg_instance" "test" {
+  instance_name = "qr"
+  qrcode        = %t
+}
+`, qr)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{Config: cfg(false)},
+			{
+				PreConfig: emu.ResetStats,
+				Config:    cfg(true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				Check: func(*terraform.State) error {
+					if n := emu.Stats().Mutating; n != 0 {
+						return fmt.Errorf("changing qrcode sent %d mutating requests", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccInstance_deletedOutsideIsRecreated(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	var firstID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{
+				Config: fullConfig(url, "vanishing"),
+				Check: checkServer(emu, "vanishing", func(s emulator.Snapshot) error {
+					firstID = s.ID
+					return nil
+				}),
+			},
+			{
+				PreConfig: func() {
+					if !emu.Remove("vanishing") {
+						t.Fatal("could not remove the instance out of band")
+					}
+				},
+				Config: fullConfig(url, "vanishing"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+				},
+				Check: checkServer(emu, "vanishing", func(s emulator.Snapshot) error {
+					if s.ID == firstID {
+						return fmt.Errorf("not re-created")
+					}
+					if s.Webhook == nil || s.Settings.MsgCall != "busy, call later" {
+						return fmt.Errorf("re-created without its configuration: %+v", s)
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+func TestAccInstance_driftIsReverted(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{Config: fullConfig(url, "drifty")},
+			{
+				PreConfig: func() {
+					if err := emu.SetSettings("drifty", func(s *emulator.Settings) {
+						s.RejectCall = false
+						s.MsgCall = "changed in the panel"
+					}); err != nil {
+						t.Fatal(err)
+					}
+					if err := emu.SetWebhook("drifty", func(w *emulator.Webhook) {
+						w.URL = "https://evil.example.com/"
+						w.Events = []string{"CALL"}
+						w.Headers = map[string]string{}
+					}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: fullConfig(url, "drifty"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("reject_call"), knownvalue.Bool(true)),
+					},
+				},
+				Check: checkServer(emu, "drifty", func(s emulator.Snapshot) error {
+					if !s.Settings.RejectCall || s.Settings.MsgCall != "busy, call later" {
+						return fmt.Errorf("settings not reverted: %+v", s.Settings)
+					}
+					if s.Webhook.URL != "https://hooks.example.com/wa" || len(s.Webhook.Events) != 3 ||
+						s.Webhook.Headers["autorization"] != "Bearer s3cr3t-hook-token" {
+						return fmt.Errorf("webhook not reverted: %+v", s.Webhook)
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+func TestAccInstance_existingNameIsAClearError(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{Config: minimalConfig(url, "taken")},
+			{
+				Config: minimalConfig(url, "taken") + `
+resource "l2msg_instance" "dup" {
+  instance_name = "taken"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)already exists.*terraform import`),
+			},
+		},
+	})
+}
+
+func TestAccInstance_badInputRejectedAtPlan(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	cases := []struct {
+		name, body string
+		want       string
+	}{
+		{"empty name", `instance_name = ""`, `instance_name`},
+		{"slash in name", `instance_name = "a/b"`, `(?s)instance_name.*must not contain a slash`},
+		{"unknown integration", "instance_name = \"x\"\n  integration = \"TELEGRAM\"", `(?s)integration.*value must be one of`},
+		{"plus in number", "instance_name = \"x\"\n  number = \"+5511999999999\"", `(?s)number.*country code first`},
+		{"business without number", "instance_name = \"x\"\n  integration = \"WHATSAPP-BUSINESS\"", `(?s)number.*requires the business phone number`},
+		{"ftp webhook url", "instance_name = \"x\"\n  webhook = { url = \"ftp://hooks.example.com\" }", `(?s)webhook\.url.*must\s+start\s+with\s+http://\s+or\s+https://`},
+		{"relative webhook url", "instance_name = \"x\"\n  webhook = { url = \"/hook\" }", `(?s)webhook.url`},
+		{"unknown event", "instance_name = \"x\"\n  webhook = {\n url = \"https://h.example.com\"\n events = [\"MESSAGE_UPSERT\"]\n}", `(?s)webhook.events.*value must be one of`},
+		{"empty events", "instance_name = \"x\"\n  webhook = {\n url = \"https://h.example.com\"\n events = []\n}", `(?s)webhook.events.*at least 1`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				Steps: []resource.TestStep{{
+					Config:      providerBlock(url) + "resource \"l2msg_instance\" \"test\" {\n  " + tc.body + "\n}\n",
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
+	}
+	if st := emu.Stats(); st.Total != 0 {
+		t.Fatalf("bad input reached the server: %d requests (%v)", st.Total, st.ByRoute)
+	}
+}
+
+func TestAccProvider_configErrors(t *testing.T) {
+	_, url := newEmulator(t, emulator.Options{})
+	t.Setenv(EnvAPIKey, "")
+	t.Setenv(EnvBaseURL, "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:      fmt.Sprintf("provider \"l2msg\" {\n  base_url = %q\n}\n", url) + `resource "l2msg_instance" "test" { instance_name = "x" }`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Missing l2msg API key.*L2MSG_API_KEY`),
+			},
+			{
+				Config:      "provider \"l2msg\" {\n  base_url = \"localhost:8080\"\n  api_key = \"k\"\n}\n" + `resource "l2msg_instance" "test" { instance_name = "x" }`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)base_url.*must\s+start\s+with\s+http://\s+or\s+https://`),
+			},
+			{
+				Config:      fmt.Sprintf("provider \"l2msg\" {\n  base_url = %q\n  api_key = \"wrong\"\n}\n", url) + `resource "l2msg_instance" "test" { instance_name = "x" }`,
+				ExpectError: regexp.MustCompile(`(?s)401.*check api_key or the L2MSG_API_KEY`),
+			},
+		},
+	})
+}
+
+func TestAccProvider_envVars(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{Prefix: "/whatsapp"})
+	t.Setenv(EnvAPIKey, testAPIKey)
+	t.Setenv(EnvBaseURL, url)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{{
+			Config: `resource "l2msg_instance" "test" { instance_name = "from env" }`,
+			Check:  checkServer(emu, "from env", func(emulator.Snapshot) error { return nil }),
+		}},
+	})
+}
