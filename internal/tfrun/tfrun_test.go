@@ -1,0 +1,67 @@
+package tfrun
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
+)
+
+// TestInitApplyDestroy proves the mirror set-up works end to end: a real
+// init finds the built provider, and apply and destroy reach the emulator.
+func TestInitApplyDestroy(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("TF_ACC not set: this runs the terraform CLI")
+	}
+	ctx := context.Background()
+	p, err := BuildProvider(ctx, t.TempDir(), BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	emu, url := emulator.NewTestServer(t, emulator.Options{APIKey: "k"})
+	w, err := NewWorkdir(t.TempDir(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := fmt.Sprintf(`
+terraform {
+  required_providers {
+    l2msg = { source = "l2msg/l2msg" }
+  }
+}
+provider "l2msg" {
+  base_url = %q
+  api_key  = "k"
+}
+resource "l2msg_instance" "x" {
+  instance_name = "tfrun"
+}
+`, url)
+	if err := w.WriteFile("main.tf", cfg); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"init"}, {"apply", "-auto-approve"}} {
+		if _, err := w.Run(ctx, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, ok := emu.Instance("tfrun"); !ok {
+		t.Fatal("apply did not create the instance")
+	}
+	res, err := w.Run(ctx, "plan", "-detailed-exitcode")
+	if err != nil || res.ExitCode != 0 {
+		t.Fatalf("second plan not empty (exit %d): %v", res.ExitCode, err)
+	}
+	if res.CPU <= 0 || !strings.Contains(res.Stdout, "No changes") {
+		t.Fatalf("unexpected plan result: cpu=%v stdout=%s", res.CPU, res.Stdout)
+	}
+	if _, err := w.Run(ctx, "destroy", "-auto-approve"); err != nil {
+		t.Fatal(err)
+	}
+	if names := emu.Names(); len(names) != 0 {
+		t.Fatalf("left on the server: %v", names)
+	}
+}
