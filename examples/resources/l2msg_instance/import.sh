@@ -1,0 +1,2 @@
+# An instance is imported by its name.
+terraform import l2msg_instance.example sales
