@@ -1,2 +1,2 @@
 # An instance is imported by its name.
-terraform import l2msg_instance.example sales
+terraform import l2msg_instance.sales sales

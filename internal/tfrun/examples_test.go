@@ -1,0 +1,105 @@
+package tfrun
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// TestExamplesValidate runs terraform init and validate on every folder of
+// examples/ against the provider built from this tree, so an example that
+// uses a renamed or removed attribute fails here, not in a user's hands.
+func TestExamplesValidate(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("TF_ACC not set: this runs the terraform CLI")
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs := map[string][]string{}
+	err = filepath.WalkDir(filepath.Join(root, "examples"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".terraform") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".tf") {
+			dirs[filepath.Dir(p)] = append(dirs[filepath.Dir(p)], p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) < 5 {
+		t.Fatalf("found only %d example folders under %s", len(dirs), root)
+	}
+	ctx := context.Background()
+	p, err := BuildProvider(ctx, t.TempDir(), BuildOptions{ModuleRoot: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := make([]string, 0, len(dirs))
+	for d := range dirs {
+		names = append(names, d)
+	}
+	sort.Strings(names)
+	for _, dir := range names {
+		rel, _ := filepath.Rel(root, dir)
+		t.Run(rel, func(t *testing.T) {
+			work := t.TempDir()
+			// A module's example calls it as "../": lay the module out
+			// above the example, as in the repository.
+			if strings.HasSuffix(rel, "/example") {
+				for _, f := range dirs[filepath.Dir(dir)] {
+					copyFile(t, f, filepath.Join(work, filepath.Base(f)))
+				}
+				work = filepath.Join(work, "example")
+				if err := os.MkdirAll(work, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			declared := false
+			for _, f := range dirs[dir] {
+				declared = copyFile(t, f, filepath.Join(work, filepath.Base(f))) || declared
+			}
+			// Snippets rendered into the docs leave required_providers to
+			// the reader; without it terraform would look for hashicorp/l2msg.
+			if !declared {
+				src := "terraform {\n  required_providers {\n    l2msg = { source = \"l2msg/l2msg\" }\n  }\n}\n"
+				if err := os.WriteFile(filepath.Join(work, "zz_providers_test.tf"), []byte(src), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w, err := NewWorkdir(work, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, args := range [][]string{{"init", "-backend=false"}, {"validate", "-no-color"}} {
+				if _, err := w.Run(ctx, args...); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// copyFile copies src to dst and reports whether it declares
+// required_providers.
+func copyFile(t *testing.T, src, dst string) bool {
+	t.Helper()
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Contains(string(b), "required_providers")
+}
