@@ -125,5 +125,8 @@ func (p *l2msgProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *l2msgProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewInstanceDataSource,
+		NewInstancesDataSource,
+	}
 }
