@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -24,7 +25,10 @@ const (
 	EnvBaseURL = "L2MSG_BASE_URL"
 )
 
-var _ provider.Provider = (*l2msgProvider)(nil)
+var (
+	_ provider.Provider              = (*l2msgProvider)(nil)
+	_ provider.ProviderWithFunctions = (*l2msgProvider)(nil)
+)
 
 type l2msgProvider struct {
 	version string
@@ -128,5 +132,11 @@ func (p *l2msgProvider) DataSources(context.Context) []func() datasource.DataSou
 	return []func() datasource.DataSource{
 		NewInstanceDataSource,
 		NewInstancesDataSource,
+	}
+}
+
+func (p *l2msgProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewQRTextFunction,
 	}
 }
