@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -26,8 +27,9 @@ const (
 )
 
 var (
-	_ provider.Provider              = (*l2msgProvider)(nil)
-	_ provider.ProviderWithFunctions = (*l2msgProvider)(nil)
+	_ provider.Provider                       = (*l2msgProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*l2msgProvider)(nil)
+	_ provider.ProviderWithFunctions          = (*l2msgProvider)(nil)
 )
 
 type l2msgProvider struct {
@@ -132,6 +134,12 @@ func (p *l2msgProvider) DataSources(context.Context) []func() datasource.DataSou
 	return []func() datasource.DataSource{
 		NewInstanceDataSource,
 		NewInstancesDataSource,
+	}
+}
+
+func (p *l2msgProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewInstanceConnectEphemeralResource,
 	}
 }
 
