@@ -50,7 +50,7 @@ func (e *instanceConnectEphemeral) Schema(_ context.Context, _ ephemeral.SchemaR
 	}
 	resp.Schema = schema.Schema{
 		Description: "Starts pairing a phone with an instance and returns the challenge (a QR code, or a pairing code " +
-			"when `number` is set) without storing it in plan or state. Needs Terraform 1.10 or later. Terraform opens it " +
+			"when `number` is set) without storing it in plan or state. Terraform opens it " +
 			"during plan when its arguments are known: for an instance created in the same configuration, set " +
 			"`instance_name = l2msg_instance.<name>.id` so it is opened during apply, once the instance exists. Opening it " +
 			"calls connect, which starts a pairing session on an instance that has none.",

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"testing"
 
@@ -35,8 +37,10 @@ func pairingChallenge(emu *emulator.Server, name string) func() []string {
 	}
 }
 
-// The README's flow: one configuration creates the instance and shows its
-// QR code in the apply's output, and the code never reaches state.
+// The README's flow: one configuration creates the instance and draws its
+// QR code during the apply, and the code never reaches state. The drawing
+// goes to a file here instead of the README's /dev/tty, so the test can
+// decode it and compare it with what the server shows.
 func TestAccInstanceConnect_createAndPairInOneApply(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
 	dir := t.TempDir()
@@ -56,12 +60,12 @@ ephemeral "l2msg_instance_connect" "test" {
   number        = "5511988887777"
 }
 
-resource "terraform_data" "show_qr" {
+resource "terraform_data" "scan_me" {
   provisioner "local-exec" {
-    command = "test -n \"$QR\" && test -n \"$PAIRING_CODE\""
+    command = "printf '%s' \"$QR\" > scan-me.txt && printf '%s' \"$PAIRING_CODE\" > pairing-code.txt"
     environment = {
-      QR           = nonsensitive(provider::l2msg::qr_text(ephemeral.l2msg_instance_connect.test.code))
-      PAIRING_CODE = nonsensitive(ephemeral.l2msg_instance_connect.test.pairing_code)
+      QR           = provider::l2msg::qr_text(ephemeral.l2msg_instance_connect.test.code)
+      PAIRING_CODE = ephemeral.l2msg_instance_connect.test.pairing_code
     }
   }
 }
@@ -70,6 +74,12 @@ resource "terraform_data" "show_qr" {
 				checkServer(emu, "pair me", func(s emulator.Snapshot) error {
 					if s.Status != emulator.StateConnecting || s.QRCode == "" || s.PairingCode == "" {
 						return fmt.Errorf("connect was not called during apply: %+v", s)
+					}
+					if got := decodeQRText(t, readWorkFile(t, dir, "scan-me.txt")); got != s.QRCode {
+						return fmt.Errorf("the drawn QR code reads %.12q…, the server shows %.12q…", got, s.QRCode)
+					}
+					if got := readWorkFile(t, dir, "pairing-code.txt"); got != s.PairingCode {
+						return fmt.Errorf("pairing code %q, the server shows %q", got, s.PairingCode)
 					}
 					return nil
 				}),
@@ -80,6 +90,21 @@ resource "terraform_data" "show_qr" {
 			},
 		}},
 	})
+}
+
+// readWorkFile reads a file a provisioner wrote in the test's working
+// directory, which terraform-plugin-testing creates somewhere under dir.
+func readWorkFile(t *testing.T, dir, name string) string {
+	t.Helper()
+	matches, _ := filepath.Glob(filepath.Join(dir, "*", name))
+	if len(matches) != 1 {
+		t.Fatalf("found %d files named %s under %s", len(matches), name, dir)
+	}
+	b, err := os.ReadFile(matches[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 func echoFactories() map[string]func() (tfprotov6.ProviderServer, error) {

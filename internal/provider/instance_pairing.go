@@ -47,7 +47,9 @@ func pairingAttributes() map[string]schema.Attribute {
 			Description: "How long the create waits for a phone to pair, as a duration such as `30s`, `5m` or `1h`. " +
 				"Defaults to not waiting. The wait ends early when the instance reports `open`; when it runs out, the apply " +
 				"fails and the instance stays in state, marked tainted, so the next apply replaces it (showing a fresh QR code) " +
-				"unless you run `terraform untaint`. Bounded by `timeouts.create` (default 5m). Only used at create time.",
+				"unless you run `terraform untaint`. Bounded by `timeouts.create` (default 5m). Only used at create time. " +
+				"Terraform shows nothing of this apply until the wait ends, outputs included, so the QR or pairing code must " +
+				"reach the phone's owner another way: the webhook's `QRCODE_UPDATED` events, or the l2msg dashboard.",
 			Optional:   true,
 			Validators: []validator.String{positiveDuration()},
 		},

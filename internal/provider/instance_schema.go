@@ -111,7 +111,8 @@ func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"apikey": schema.StringAttribute{
-				Description:   "The instance's own API key, which works on every route of this instance only. Sensitive.",
+				Description: "The instance's own API key, which works on every route of this instance only. Null when the key " +
+					"was set with `token_wo`, since it is that write-only value. Sensitive.",
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},

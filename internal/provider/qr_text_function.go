@@ -32,8 +32,8 @@ func (qrTextFunction) Definition(_ context.Context, _ function.DefinitionRequest
 		MarkdownDescription: "Encodes `code` (for example the `code` of the `l2msg_instance_connect` ephemeral resource, or " +
 			"`qrcode_code` of `l2msg_instance`) as a QR code and draws it with Unicode block characters, two rows of " +
 			"modules per line, with the quiet zone around it and no colour codes. The blocks are the light modules, " +
-			"so it reads as a normal QR code on a terminal with a dark background; most phones, WhatsApp included, " +
-			"also read it inverted on a light one. The result ends with a newline. A sensitive argument gives a " +
+			"so it reads as a normal QR code on a terminal with a dark background (light text); on a light " +
+			"background it shows inverted, which not every scanner reads. The result ends with a newline. A sensitive argument gives a " +
 			"sensitive result: wrap it in `nonsensitive()` only where you mean to show it.",
 		Parameters: []function.Parameter{
 			function.StringParameter{
