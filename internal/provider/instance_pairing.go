@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -112,3 +113,33 @@ func (r *instanceResource) awaitPairing(ctx context.Context, m *instanceModel, d
 const taintAdvice = "The instance was created and is kept in state, marked tainted: the next apply replaces it, which " +
 	"shows a fresh QR code. To keep it instead, run `terraform untaint` with this resource's address (for example " +
 	"terraform untaint l2msg_instance.main) and pair it with the l2msg_instance_connect ephemeral resource."
+
+// waitNeedsPairing warns when wait_for_connection waits for a phone that
+// cannot pair: a Baileys instance created without qrcode starts no pairing
+// session, so only something outside this apply (the l2msg dashboard) could
+// start one.
+type waitNeedsPairing struct{}
+
+func (waitNeedsPairing) Description(context.Context) string {
+	return "wait_for_connection on a WHATSAPP-BAILEYS instance needs qrcode = true"
+}
+
+func (v waitNeedsPairing) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (waitNeedsPairing) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var wait, integration types.String
+	var qrcode types.Bool
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("wait_for_connection"), &wait)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("integration"), &integration)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("qrcode"), &qrcode)...)
+	if resp.Diagnostics.HasError() || wait.IsNull() || qrcode.IsUnknown() || qrcode.ValueBool() {
+		return
+	}
+	if !integration.IsNull() && integration.ValueString() != client.IntegrationBaileys {
+		return // API-backed integrations start open
+	}
+	resp.Diagnostics.AddAttributeWarning(path.Root("wait_for_connection"), "Nothing starts pairing",
+		"Attribute wait_for_connection waits for a phone, but without qrcode = true the server starts no pairing "+
+			"session at create, so no phone can pair unless something outside this apply starts one (the l2msg "+
+			"dashboard). Set qrcode = true.")
+}

@@ -94,6 +94,7 @@ func (r *instanceResource) ConfigValidators(context.Context) []resource.ConfigVa
 	return []resource.ConfigValidator{
 		resourcevalidator.Conflicting(path.MatchRoot("token"), path.MatchRoot("token_wo")),
 		resourcevalidator.RequiredTogether(path.MatchRoot("token_wo"), path.MatchRoot("token_wo_version")),
+		waitNeedsPairing{},
 	}
 }
 
