@@ -57,9 +57,10 @@ func (d *instanceDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 		Optional:    true,
 	}
 	attrs["apikey"] = schema.StringAttribute{
-		Description: "The instance's own API key when `include_apikey = true`, else null. Sensitive.",
-		Computed:    true,
-		Sensitive:   true,
+		Description: "The instance's own API key when `include_apikey = true`, else null; for an instance whose key was " +
+			"set with `token_wo`, that is the write-only value, now in this data source's state. Sensitive.",
+		Computed:  true,
+		Sensitive: true,
 	}
 	resp.Schema = schema.Schema{
 		Description: "Reads one WhatsApp instance by name, whoever created it: its connection state, the paired phone's " +
