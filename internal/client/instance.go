@@ -122,35 +122,23 @@ func mentionsDisconnect(err error) bool {
 // name, backing off from a short first poll up to maxPoll. It stops when ctx
 // ends; the caller bounds the wait with a deadline.
 func (c *Client) WaitForDeletion(ctx context.Context, name string, maxPoll time.Duration) error {
-	// A non-positive cap would make every later poll immediate: a busy loop
-	// against the server for as long as the deletion takes.
-	if maxPoll <= 0 {
-		maxPoll = 200 * time.Millisecond
-	}
-	delay := min(200*time.Millisecond, maxPoll)
-	for {
+	err := poll(ctx, maxPoll, func() (bool, error) {
 		_, err := c.FetchInstance(ctx, name)
-		if IsNotFound(err) {
-			return nil
+		switch {
+		case IsNotFound(err):
+			return true, nil
+		case IsUnauthorized(err) || IsForbidden(err):
+			// A refused key will not heal by waiting; other errors are
+			// retried, so a flaky poll does not fail a destroy that the
+			// server has already accepted.
+			return false, err
 		}
-		if err != nil && ctx.Err() != nil {
-			return fmt.Errorf("waiting for instance %q to be deleted: %w", name, ctx.Err())
-		}
-		// A refused key will not heal by waiting; other errors are
-		// retried, so a flaky poll does not fail a destroy that the server
-		// has already accepted.
-		if IsUnauthorized(err) || IsForbidden(err) {
-			return fmt.Errorf("waiting for instance %q to be deleted: %w", name, err)
-		}
-		t := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("waiting for instance %q to be deleted: %w", name, ctx.Err())
-		case <-t.C:
-		}
-		delay = min(delay*2, maxPoll)
+		return false, nil
+	})
+	if err != nil {
+		return fmt.Errorf("waiting for instance %q to be deleted: %w", name, err)
 	}
+	return nil
 }
 
 // Connect starts pairing. Number, when set, asks for a pairing code to type

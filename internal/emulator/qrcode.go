@@ -137,5 +137,11 @@ func fakeNumber(id string) string {
 	return fmt.Sprintf("55119%08d", int(sum[0])<<16|int(sum[1])<<8|int(sum[2]))
 }
 
+// profilePicURL is shaped like the WhatsApp CDN links Evolution stores.
+func profilePicURL(number string) string {
+	sum := sha256.Sum256([]byte(number))
+	return "https://pps.whatsapp.net/v/t61.24694-24/" + hex.EncodeToString(sum[:8]) + "_n.jpg"
+}
+
 // isoTime formats like JavaScript's Date.toISOString, which Prisma rows use.
 func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }

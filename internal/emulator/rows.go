@@ -83,6 +83,7 @@ func (inst *instance) row() instanceRow {
 		ConnectionStatus: inst.state,
 		OwnerJid:         inst.ownerJID,
 		ProfileName:      inst.profileName,
+		ProfilePicURL:    inst.profilePic,
 		Integration:      inst.integration,
 		Number:           inst.number,
 		Token:            inst.token,

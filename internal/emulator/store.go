@@ -66,6 +66,13 @@ type Snapshot struct {
 	Status      string
 	OwnerJID    string
 	ProfileName string
+	// ProfilePicURL is set once a phone paired.
+	ProfilePicURL string
+	// QRCode and PairingCode are the pairing challenge the instance is
+	// showing while connecting, so tests can look for them where they must
+	// not be (a state file, a log).
+	QRCode      string
+	PairingCode string
 	Settings    Settings
 	// Webhook is nil until a webhook was set.
 	Webhook *Webhook
@@ -84,6 +91,7 @@ type instance struct {
 	state       string
 	ownerJID    *string
 	profileName *string
+	profilePic  *string
 	qr          *qrCode
 	// pairedWith is the number last given to connect; the phone that pairs
 	// with it becomes the owner.
@@ -171,8 +179,13 @@ func (inst *instance) snapshot() Snapshot {
 		Status:        inst.state,
 		OwnerJID:      deref(inst.ownerJID),
 		ProfileName:   deref(inst.profileName),
+		ProfilePicURL: deref(inst.profilePic),
 		PendingDelete: !inst.deleteAt.IsZero(),
 		CreatedAt:     inst.createdAt,
+	}
+	if inst.qr != nil {
+		snap.QRCode = inst.qr.code
+		snap.PairingCode = deref(inst.qr.pairingCode)
 	}
 	if inst.settings != nil {
 		snap.Settings = inst.settings.Settings
@@ -319,7 +332,8 @@ func (s *Server) SetState(name, state string) error {
 }
 
 // MarkPaired makes an instance "open" as if its phone had scanned the QR,
-// filling ownerJid and profileName as Evolution does on connection.
+// filling ownerJid, profileName and profilePicUrl as Evolution does on
+// connection.
 func (s *Server) MarkPaired(name string) error {
 	s.lock()
 	defer s.mu.Unlock()
@@ -337,6 +351,7 @@ func (s *Server) MarkPaired(name string) error {
 	}
 	inst.ownerJID = ptr(number + "@s.whatsapp.net")
 	inst.profileName = ptr(inst.name)
+	inst.profilePic = ptr(profilePicURL(number))
 	return nil
 }
 

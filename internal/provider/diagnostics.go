@@ -12,10 +12,13 @@ import (
 )
 
 // addAPIError turns a client error into a diagnostic that names the action
-// and the instance and, for the errors users can fix, says how. Client
-// errors never carry the API key.
+// and the instance (none for a call about every instance) and, for the
+// errors users can fix, says how. Client errors never carry the API key.
 func addAPIError(diags *diag.Diagnostics, action, name string, err error) {
 	summary := fmt.Sprintf("Could not %s instance %q", action, name)
+	if name == "" {
+		summary = fmt.Sprintf("Could not %s the instances", action)
+	}
 	detail := err.Error()
 	var apiErr *client.APIError
 	if errors.As(err, &apiErr) {

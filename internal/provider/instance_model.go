@@ -13,23 +13,19 @@ import (
 )
 
 type instanceModel struct {
-	ID              types.String   `tfsdk:"id"`
-	InstanceName    types.String   `tfsdk:"instance_name"`
-	Integration     types.String   `tfsdk:"integration"`
-	Number          types.String   `tfsdk:"number"`
-	QRCode          types.Bool     `tfsdk:"qrcode"`
-	RejectCall      types.Bool     `tfsdk:"reject_call"`
-	MsgCall         types.String   `tfsdk:"msg_call"`
-	GroupsIgnore    types.Bool     `tfsdk:"groups_ignore"`
-	AlwaysOnline    types.Bool     `tfsdk:"always_online"`
-	ReadMessages    types.Bool     `tfsdk:"read_messages"`
-	ReadStatus      types.Bool     `tfsdk:"read_status"`
-	SyncFullHistory types.Bool     `tfsdk:"sync_full_history"`
-	Webhook         types.Object   `tfsdk:"webhook"`
-	InstanceID      types.String   `tfsdk:"instance_id"`
-	Status          types.String   `tfsdk:"status"`
-	APIKey          types.String   `tfsdk:"apikey"`
-	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+	ID           types.String `tfsdk:"id"`
+	InstanceName types.String `tfsdk:"instance_name"`
+	Integration  types.String `tfsdk:"integration"`
+	Number       types.String `tfsdk:"number"`
+	QRCode       types.Bool   `tfsdk:"qrcode"`
+	settingsValues
+	Webhook    types.Object   `tfsdk:"webhook"`
+	InstanceID types.String   `tfsdk:"instance_id"`
+	Status     types.String   `tfsdk:"status"`
+	APIKey     types.String   `tfsdk:"apikey"`
+	Timeouts   timeouts.Value `tfsdk:"timeouts"`
+	tokenModel
+	pairingModel
 }
 
 type webhookModel struct {
@@ -48,28 +44,6 @@ var webhookAttrTypes = map[string]attr.Type{
 	"base64":    types.BoolType,
 	"headers":   types.MapType{ElemType: types.StringType},
 	"events":    types.SetType{ElemType: types.StringType},
-}
-
-func (m *instanceModel) settings() client.Settings {
-	return client.Settings{
-		RejectCall:      m.RejectCall.ValueBool(),
-		MsgCall:         m.MsgCall.ValueString(),
-		GroupsIgnore:    m.GroupsIgnore.ValueBool(),
-		AlwaysOnline:    m.AlwaysOnline.ValueBool(),
-		ReadMessages:    m.ReadMessages.ValueBool(),
-		ReadStatus:      m.ReadStatus.ValueBool(),
-		SyncFullHistory: m.SyncFullHistory.ValueBool(),
-	}
-}
-
-func (m *instanceModel) setSettings(s client.Settings) {
-	m.RejectCall = types.BoolValue(s.RejectCall)
-	m.MsgCall = types.StringValue(s.MsgCall)
-	m.GroupsIgnore = types.BoolValue(s.GroupsIgnore)
-	m.AlwaysOnline = types.BoolValue(s.AlwaysOnline)
-	m.ReadMessages = types.BoolValue(s.ReadMessages)
-	m.ReadStatus = types.BoolValue(s.ReadStatus)
-	m.SyncFullHistory = types.BoolValue(s.SyncFullHistory)
 }
 
 // webhook returns the configured webhook, or nil when the block is absent.
@@ -118,27 +92,12 @@ func (m *instanceModel) setWebhook(ctx context.Context, w *client.Webhook) diag.
 		m.Webhook = types.ObjectNull(webhookAttrTypes)
 		return nil
 	}
-	var diags diag.Diagnostics
-	wm := webhookModel{
-		URL:      types.StringValue(w.URL),
-		Enabled:  types.BoolValue(w.Enabled),
-		ByEvents: types.BoolValue(w.ByEvents),
-		Base64:   types.BoolValue(w.Base64),
+	wm, diags := newWebhookModel(ctx, *w)
+	if len(w.Headers) == 0 && prior != nil && !prior.Headers.IsNull() && !prior.Headers.IsUnknown() {
+		wm.Headers = types.MapValueMust(types.StringType, map[string]attr.Value{})
 	}
-	if len(w.Headers) == 0 && (prior == nil || prior.Headers.IsNull() || prior.Headers.IsUnknown()) {
-		wm.Headers = types.MapNull(types.StringType)
-	} else {
-		var d diag.Diagnostics
-		wm.Headers, d = types.MapValueFrom(ctx, types.StringType, w.Headers)
-		diags.Append(d...)
-	}
-	switch {
-	case !w.Enabled && len(w.Events) == 0 && prior != nil && !prior.Events.IsNull() && !prior.Events.IsUnknown():
+	if !w.Enabled && len(w.Events) == 0 && prior != nil && !prior.Events.IsNull() && !prior.Events.IsUnknown() {
 		wm.Events = prior.Events
-	default:
-		var d diag.Diagnostics
-		wm.Events, d = types.SetValueFrom(ctx, types.StringType, w.Events)
-		diags.Append(d...)
 	}
 	obj, d := types.ObjectValueFrom(ctx, webhookAttrTypes, wm)
 	diags.Append(d...)

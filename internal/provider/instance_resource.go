@@ -54,15 +54,21 @@ func (r *instanceResource) Configure(_ context.Context, req resource.ConfigureRe
 }
 
 func (r *instanceResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var integration, number types.String
+	var integration, number, token, tokenWO types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("integration"), &integration)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("number"), &number)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("token"), &token)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("token_wo"), &tokenWO)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	if integration.ValueString() == client.IntegrationBusiness && number.IsNull() {
 		resp.Diagnostics.AddAttributeError(path.Root("number"), "Missing number",
 			"The "+client.IntegrationBusiness+" integration requires the business phone number in number.")
+	}
+	if integration.ValueString() == client.IntegrationBusiness && token.IsNull() && tokenWO.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("token"), "Missing token",
+			"The "+client.IntegrationBusiness+" integration requires the Meta access token in token (or token_wo); it also becomes the instance's API key.")
 	}
 }
 
@@ -86,9 +92,15 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	token, diags := createToken(ctx, req.Config, &plan)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	created, err := r.client.CreateInstance(ctx, client.CreateRequest{
 		InstanceName: name,
 		Integration:  plan.Integration.ValueString(),
+		Token:        token,
 		QRCode:       plan.QRCode.ValueBool(),
 		Number:       plan.Number.ValueString(),
 		Settings:     plan.settings(),
@@ -107,7 +119,8 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	state.ID = types.StringValue(name)
 	state.InstanceID = types.StringValue(created.Instance.ID)
 	state.Status = types.StringValue(created.Instance.Status)
-	state.APIKey = types.StringValue(created.APIKey)
+	state.setAPIKey(created.APIKey, false)
+	state.setQRCode(created.QRCode)
 	if created.Settings != nil {
 		state.setSettings(*created.Settings)
 	}
@@ -134,6 +147,9 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	if !resp.Diagnostics.HasError() && r.awaitPairing(ctx, &state, &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	}
 }
 
 // createdWebhook is the webhook as the create call stores it: enabled.
@@ -170,27 +186,14 @@ func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, r
 		name = state.ID.ValueString()
 	}
 
-	inst, err := r.client.FetchInstance(ctx, name)
+	ri, action, err := readInstance(ctx, r.client, name)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "l2msg instance no longer exists; removing it from state", map[string]any{"instance_name": name})
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "read", name, err)
-		return
-	}
-	settings := inst.Settings
-	if settings == nil {
-		// Older servers leave settings out of fetchInstances.
-		if settings, err = r.client.FindSettings(ctx, name); err != nil {
-			addAPIError(&resp.Diagnostics, "read the settings of", name, err)
-			return
-		}
-	}
-	webhook, err := r.client.FindWebhook(ctx, name)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "read the webhook of", name, err)
+		addAPIError(&resp.Diagnostics, action, name, err)
 		return
 	}
 
@@ -198,32 +201,23 @@ func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, r
 	// comes from the server. Otherwise they stay as created: the server
 	// cannot change them, and some servers fill number in after pairing.
 	importing := state.InstanceID.IsNull()
-	state.ID = types.StringValue(inst.Name)
-	state.InstanceName = types.StringValue(inst.Name)
-	state.InstanceID = types.StringValue(inst.ID)
-	state.Status = types.StringValue(inst.Status)
-	if inst.Token != "" {
-		state.APIKey = types.StringValue(inst.Token)
-	}
+	server := ri.summary()
+	state.ID = server.InstanceName
+	state.InstanceName = server.InstanceName
+	state.InstanceID = server.InstanceID
+	state.Status = server.Status
+	state.setAPIKey(ri.Token, importing)
 	if importing || state.Integration.IsNull() {
-		if inst.Integration != "" {
-			state.Integration = types.StringValue(inst.Integration)
-		} else {
-			state.Integration = types.StringValue(client.IntegrationBaileys)
-		}
+		state.Integration = server.Integration
 	}
 	if importing {
-		state.Number = optionalString(inst.Number)
+		state.Number = server.Number
 	}
 	if state.QRCode.IsNull() {
 		state.QRCode = types.BoolValue(false)
 	}
-	if settings != nil {
-		state.setSettings(*settings)
-	} else {
-		state.setSettings(client.Settings{})
-	}
-	resp.Diagnostics.Append(state.setWebhook(ctx, webhook)...)
+	state.settingsValues = server.settingsValues
+	resp.Diagnostics.Append(state.setWebhook(ctx, ri.Webhook)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -273,6 +267,7 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 	// server keeps, come from plan and state respectively.
 	state.QRCode = plan.QRCode
 	state.Timeouts = plan.Timeouts
+	state.takePlannedLocals(&plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"maps"
 	"regexp"
 	"strings"
 
@@ -61,7 +62,7 @@ func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			},
 			"integration": schema.StringAttribute{
 				Description: "The WhatsApp integration: one of `" + strings.Join(client.Integrations, "`, `") +
-					"`. Defaults to `" + client.IntegrationBaileys + "`. `WHATSAPP-BUSINESS` needs `number`. Changing it replaces the instance.",
+					"`. Defaults to `" + client.IntegrationBaileys + "`. `WHATSAPP-BUSINESS` needs `number` and `token` (or `token_wo`). Changing it replaces the instance.",
 				Optional:      true,
 				Computed:      true,
 				Default:       stringdefault.StaticString(client.IntegrationBaileys),
@@ -78,7 +79,8 @@ func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"qrcode": schema.BoolAttribute{
-				Description: "Whether the server generates a QR code right after creation. Defaults to `false`. " +
+				Description: "Whether the server generates a QR code right after creation, into `qrcode_code` and `qrcode_base64` " +
+					"(and `pairing_code` with a `number`). Defaults to `false`. " +
 					"Only used at create time: changing it later touches nothing on the server.",
 				Optional: true,
 				Computed: true,
@@ -109,7 +111,8 @@ func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"apikey": schema.StringAttribute{
-				Description:   "The instance's own API key, which works on every route of this instance only. Sensitive.",
+				Description: "The instance's own API key, which works on every route of this instance only. Null when the key " +
+					"was set with `token_wo`, since it is that write-only value. Sensitive.",
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -119,6 +122,8 @@ func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
 	}
+	maps.Copy(resp.Schema.Attributes, tokenAttributes())
+	maps.Copy(resp.Schema.Attributes, pairingAttributes())
 }
 
 func webhookSchema() schema.SingleNestedAttribute {

@@ -8,6 +8,8 @@ import (
 	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -24,7 +26,11 @@ const (
 	EnvBaseURL = "L2MSG_BASE_URL"
 )
 
-var _ provider.Provider = (*l2msgProvider)(nil)
+var (
+	_ provider.Provider                       = (*l2msgProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*l2msgProvider)(nil)
+	_ provider.ProviderWithFunctions          = (*l2msgProvider)(nil)
+)
 
 type l2msgProvider struct {
 	version string
@@ -125,5 +131,20 @@ func (p *l2msgProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *l2msgProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewInstanceDataSource,
+		NewInstancesDataSource,
+	}
+}
+
+func (p *l2msgProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewInstanceConnectEphemeralResource,
+	}
+}
+
+func (p *l2msgProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewQRTextFunction,
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
@@ -62,5 +63,29 @@ func (notBlankValidator) ValidateString(_ context.Context, req validator.StringR
 	if strings.TrimSpace(req.ConfigValue.ValueString()) == "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Empty value",
 			fmt.Sprintf("Attribute %s must not be empty or only white space.", req.Path))
+	}
+}
+
+// positiveDuration accepts Go durations greater than zero, such as 30s, 5m
+// or 1h30m.
+func positiveDuration() validator.String { return positiveDurationValidator{} }
+
+type positiveDurationValidator struct{}
+
+func (positiveDurationValidator) Description(context.Context) string {
+	return "must be a duration greater than zero, such as 30s, 5m or 1h30m"
+}
+
+func (v positiveDurationValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v positiveDurationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err != nil || d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
+			fmt.Sprintf("Attribute %s %s; got %q.", req.Path, v.Description(ctx), req.ConfigValue.ValueString()))
 	}
 }

@@ -1,0 +1,163 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/l2msg/terraform-provider-l2msg/internal/client"
+)
+
+// The one mapping from what the server reports to Terraform values, shared
+// by the l2msg_instance resource's Read and the data sources, so that a data
+// source always shows an instance the way the resource does.
+
+// remoteInstance is everything the server reports about one instance.
+type remoteInstance struct {
+	client.Instance
+	// Settings is nil only when the server has none at all.
+	Settings *client.Settings
+	// Webhook is nil when none was ever set.
+	Webhook *client.Webhook
+}
+
+// readInstance fetches an instance, its settings (older servers leave them
+// out of fetchInstances) and its webhook (never part of fetchInstances).
+// On error it also returns what it was doing, for addAPIError.
+func readInstance(ctx context.Context, c *client.Client, name string) (*remoteInstance, string, error) {
+	inst, err := c.FetchInstance(ctx, name)
+	if err != nil {
+		return nil, "read", err
+	}
+	ri := &remoteInstance{Instance: *inst, Settings: inst.Settings}
+	if ri.Settings == nil {
+		if ri.Settings, err = c.FindSettings(ctx, name); err != nil {
+			return nil, "read the settings of", err
+		}
+	}
+	if ri.Webhook, err = c.FindWebhook(ctx, name); err != nil {
+		return nil, "read the webhook of", err
+	}
+	return ri, "", nil
+}
+
+// settingsValues are the call and read settings, under the attribute names
+// the resource and the data sources share.
+type settingsValues struct {
+	RejectCall      types.Bool   `tfsdk:"reject_call"`
+	MsgCall         types.String `tfsdk:"msg_call"`
+	GroupsIgnore    types.Bool   `tfsdk:"groups_ignore"`
+	AlwaysOnline    types.Bool   `tfsdk:"always_online"`
+	ReadMessages    types.Bool   `tfsdk:"read_messages"`
+	ReadStatus      types.Bool   `tfsdk:"read_status"`
+	SyncFullHistory types.Bool   `tfsdk:"sync_full_history"`
+}
+
+func (v *settingsValues) settings() client.Settings {
+	return client.Settings{
+		RejectCall:      v.RejectCall.ValueBool(),
+		MsgCall:         v.MsgCall.ValueString(),
+		GroupsIgnore:    v.GroupsIgnore.ValueBool(),
+		AlwaysOnline:    v.AlwaysOnline.ValueBool(),
+		ReadMessages:    v.ReadMessages.ValueBool(),
+		ReadStatus:      v.ReadStatus.ValueBool(),
+		SyncFullHistory: v.SyncFullHistory.ValueBool(),
+	}
+}
+
+func (v *settingsValues) setSettings(s client.Settings) {
+	v.RejectCall = types.BoolValue(s.RejectCall)
+	v.MsgCall = types.StringValue(s.MsgCall)
+	v.GroupsIgnore = types.BoolValue(s.GroupsIgnore)
+	v.AlwaysOnline = types.BoolValue(s.AlwaysOnline)
+	v.ReadMessages = types.BoolValue(s.ReadMessages)
+	v.ReadStatus = types.BoolValue(s.ReadStatus)
+	v.SyncFullHistory = types.BoolValue(s.SyncFullHistory)
+}
+
+// instanceSummary is what one fetchInstances row says about an instance:
+// everything but the webhook and the key.
+type instanceSummary struct {
+	InstanceName  types.String `tfsdk:"instance_name"`
+	InstanceID    types.String `tfsdk:"instance_id"`
+	Integration   types.String `tfsdk:"integration"`
+	Number        types.String `tfsdk:"number"`
+	Status        types.String `tfsdk:"status"`
+	OwnerJID      types.String `tfsdk:"owner_jid"`
+	ProfileName   types.String `tfsdk:"profile_name"`
+	ProfilePicURL types.String `tfsdk:"profile_pic_url"`
+	settingsValues
+}
+
+// newInstanceSummary maps a row. Settings the row does not carry (older
+// servers) are null rather than a guess.
+func newInstanceSummary(inst client.Instance, settings *client.Settings) instanceSummary {
+	s := instanceSummary{
+		InstanceName:  types.StringValue(inst.Name),
+		InstanceID:    types.StringValue(inst.ID),
+		Integration:   types.StringValue(inst.Integration),
+		Number:        optionalString(inst.Number),
+		Status:        types.StringValue(inst.Status),
+		OwnerJID:      optionalString(inst.OwnerJID),
+		ProfileName:   optionalString(inst.ProfileName),
+		ProfilePicURL: optionalString(inst.ProfilePicURL),
+	}
+	if inst.Integration == "" {
+		// v1 servers only knew Baileys and did not report it.
+		s.Integration = types.StringValue(client.IntegrationBaileys)
+	}
+	if settings != nil {
+		s.setSettings(*settings)
+	} else {
+		s.RejectCall, s.GroupsIgnore, s.AlwaysOnline = types.BoolNull(), types.BoolNull(), types.BoolNull()
+		s.ReadMessages, s.ReadStatus, s.SyncFullHistory = types.BoolNull(), types.BoolNull(), types.BoolNull()
+		s.MsgCall = types.StringNull()
+	}
+	return s
+}
+
+// summary maps a fully read instance: a server with no settings at all
+// behaves as the defaults.
+func (ri *remoteInstance) summary() instanceSummary {
+	settings := ri.Settings
+	if settings == nil {
+		settings = &client.Settings{}
+	}
+	return newInstanceSummary(ri.Instance, settings)
+}
+
+// newWebhookModel maps a webhook as the server reports it. Headers the
+// server has none of are null.
+func newWebhookModel(ctx context.Context, w client.Webhook) (webhookModel, diag.Diagnostics) {
+	var diags, d diag.Diagnostics
+	wm := webhookModel{
+		URL:      types.StringValue(w.URL),
+		Enabled:  types.BoolValue(w.Enabled),
+		ByEvents: types.BoolValue(w.ByEvents),
+		Base64:   types.BoolValue(w.Base64),
+		Headers:  types.MapNull(types.StringType),
+	}
+	if len(w.Headers) > 0 {
+		wm.Headers, d = types.MapValueFrom(ctx, types.StringType, w.Headers)
+		diags.Append(d...)
+	}
+	events := w.Events
+	if events == nil {
+		events = []string{}
+	}
+	wm.Events, d = types.SetValueFrom(ctx, types.StringType, events)
+	diags.Append(d...)
+	return wm, diags
+}
+
+// webhookObject is the webhook as an object value, null when none was set.
+func webhookObject(ctx context.Context, w *client.Webhook) (types.Object, diag.Diagnostics) {
+	if w == nil {
+		return types.ObjectNull(webhookAttrTypes), nil
+	}
+	wm, diags := newWebhookModel(ctx, *w)
+	obj, d := types.ObjectValueFrom(ctx, webhookAttrTypes, wm)
+	diags.Append(d...)
+	return obj, diags
+}
