@@ -135,7 +135,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 			_ = ln.Close()
 			return err
 		}
-		defer os.Remove(cfg.addrFile)
+		defer func() { _ = os.Remove(cfg.addrFile) }()
 	}
 	logger.Printf("l2msg-emulator listening on http://%s%s", addr, emu.Prefix())
 
@@ -163,12 +163,12 @@ func writeFileAtomic(path, content string) error {
 		return err
 	}
 	if _, err := tmp.WriteString(content); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
+		_ = tmp.Close()
+		_ = os.Remove(tmp.Name())
 		return err
 	}
 	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
+		_ = os.Remove(tmp.Name())
 		return err
 	}
 	return os.Rename(tmp.Name(), path)

@@ -276,7 +276,7 @@ func TestPredicates(t *testing.T) {
 		{name: "wrapped 404", err: fmt.Errorf("reading instance: %w", mk(404)), notFound: true},
 		{name: "doubly wrapped 401", err: fmt.Errorf("a: %w", fmt.Errorf("b: %w", mk(401))), unauth: true},
 		{name: "joined 400", err: errors.Join(errors.New("other"), mk(400)), badReq: true},
-		{name: "wrapped with %v loses the type", err: fmt.Errorf("reading: %v", mk(404))},
+		{name: "wrapped with %v loses the type", err: fmt.Errorf("reading: %v", mk(404))}, //nolint:errorlint // the point of the case
 		// A 404 page from a proxy or a base URL without /whatsapp must not
 		// read as "instance gone", or every instance would leave state.
 		{name: "404 without the API's envelope", err: &APIError{StatusCode: 404, Method: "GET", Path: "/p"}},

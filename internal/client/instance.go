@@ -152,7 +152,7 @@ func (c *Client) Connect(ctx context.Context, name, number string) (*ConnectResu
 	if _, err := c.do(ctx, http.MethodGet, path, nil, &ans); err != nil {
 		return nil, err
 	}
-	res := &ConnectResult{QRCode: ans.wireQRCode.qrcode()}
+	res := &ConnectResult{QRCode: ans.qrcode()}
 	if ans.Instance != nil {
 		res.State = ans.Instance.State
 	}

@@ -100,12 +100,10 @@ func isType(v any, typ string) bool {
 	return ok
 }
 
-// boolField returns obj[key] as a bool, or def when absent.
-func boolField(obj map[string]any, key string, def bool) bool {
-	if b, ok := obj[key].(bool); ok {
-		return b
-	}
-	return def
+// boolField returns obj[key] as a bool, false when absent or not a bool.
+func boolField(obj map[string]any, key string) bool {
+	b, _ := obj[key].(bool)
+	return b
 }
 
 func stringField(obj map[string]any, key string) string {

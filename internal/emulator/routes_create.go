@@ -96,7 +96,7 @@ func (s *Server) createInstance(w http.ResponseWriter, rq *request) {
 	inst := &instance{
 		seq:         s.seq,
 		id:          newUUID(),
-		name:        body["instanceName"].(string),
+		name:        stringField(body, "instanceName"),
 		integration: integration,
 		token:       hash,
 		state:       initialState(integration),
@@ -110,19 +110,19 @@ func (s *Server) createInstance(w http.ResponseWriter, rq *request) {
 	inst.settings = &settingsRow{
 		id: newCUID(),
 		Settings: Settings{
-			RejectCall:      boolField(body, "rejectCall", false),
+			RejectCall:      boolField(body, "rejectCall"),
 			MsgCall:         stringField(body, "msgCall"),
-			GroupsIgnore:    boolField(body, "groupsIgnore", false),
-			AlwaysOnline:    boolField(body, "alwaysOnline", false),
-			ReadMessages:    boolField(body, "readMessages", false),
-			ReadStatus:      boolField(body, "readStatus", false),
-			SyncFullHistory: boolField(body, "syncFullHistory", false),
+			GroupsIgnore:    boolField(body, "groupsIgnore"),
+			AlwaysOnline:    boolField(body, "alwaysOnline"),
+			ReadMessages:    boolField(body, "readMessages"),
+			ReadStatus:      boolField(body, "readStatus"),
+			SyncFullHistory: boolField(body, "syncFullHistory"),
 			WavoipToken:     stringField(body, "wavoipToken"),
 		},
 		createdAt: now,
 		updatedAt: now,
 	}
-	if boolField(body, "qrcode", false) && integration == IntegrationBaileys {
+	if boolField(body, "qrcode") && integration == IntegrationBaileys {
 		inst.qr = newQR(number)
 		inst.state = StateConnecting
 		inst.pairedWith = number
@@ -225,8 +225,8 @@ func (s *Server) createWebhook(w http.ResponseWriter, body map[string]any, now t
 		enabled:   true, // Evolution's create always enables the webhook it was given
 		url:       url,
 		headers:   headers,
-		byEvents:  boolField(obj, "byEvents", false),
-		base64:    boolField(obj, "base64", false),
+		byEvents:  boolField(obj, "byEvents"),
+		base64:    boolField(obj, "base64"),
 		events:    events,
 		createdAt: now,
 		updatedAt: now,

@@ -46,12 +46,12 @@ func (s *Server) setSettings(w http.ResponseWriter, rq *request) {
 		inst.settings = &settingsRow{id: newCUID(), createdAt: now}
 	}
 	st := &inst.settings.Settings
-	st.RejectCall = body["rejectCall"].(bool)
-	st.GroupsIgnore = body["groupsIgnore"].(bool)
-	st.AlwaysOnline = body["alwaysOnline"].(bool)
-	st.ReadMessages = body["readMessages"].(bool)
-	st.ReadStatus = body["readStatus"].(bool)
-	st.SyncFullHistory = body["syncFullHistory"].(bool)
+	st.RejectCall = boolField(body, "rejectCall")
+	st.GroupsIgnore = boolField(body, "groupsIgnore")
+	st.AlwaysOnline = boolField(body, "alwaysOnline")
+	st.ReadMessages = boolField(body, "readMessages")
+	st.ReadStatus = boolField(body, "readStatus")
+	st.SyncFullHistory = boolField(body, "syncFullHistory")
 	// Prisma ignores undefined fields in an update, so omitted strings keep their value.
 	if v, ok := body["msgCall"].(string); ok {
 		st.MsgCall = v

@@ -17,7 +17,8 @@ func checkEvents(c *checker, obj map[string]any, path string) {
 	if !c.typed(obj, "events", path, "array") {
 		return
 	}
-	for i, item := range obj["events"].([]any) {
+	items, _ := obj["events"].([]any)
+	for i, item := range items {
 		itemPath := path + "[" + strconv.Itoa(i) + "]"
 		name, ok := item.(string)
 		switch {
@@ -48,7 +49,8 @@ func (s *Server) resolveEvents(obj map[string]any, enabled bool) ([]string, bool
 	}
 	events := make([]string, 0, len(list))
 	for _, item := range list {
-		events = append(events, item.(string))
+		name, _ := item.(string)
+		events = append(events, name)
 	}
 	return events, true
 }
@@ -97,13 +99,14 @@ func (s *Server) setWebhook(w http.ResponseWriter, rq *request) {
 		return
 	}
 
-	obj := body["webhook"].(map[string]any)
-	url := obj["url"].(string)
+	// The schema check above guarantees these types.
+	obj, _ := body["webhook"].(map[string]any)
+	url := stringField(obj, "url")
 	if !validWebhookURL(url) {
 		badRequest(w, `Invalid "url" property`)
 		return
 	}
-	enabled := obj["enabled"].(bool)
+	enabled := boolField(obj, "enabled")
 	events, ok := s.resolveEvents(obj, enabled)
 	if !ok {
 		// Not caught by Evolution: the express error handler answers 500.

@@ -15,11 +15,7 @@ type settingsJSON struct {
 }
 
 func toSettingsJSON(st Settings) settingsJSON {
-	return settingsJSON{
-		RejectCall: st.RejectCall, MsgCall: st.MsgCall, GroupsIgnore: st.GroupsIgnore,
-		AlwaysOnline: st.AlwaysOnline, ReadMessages: st.ReadMessages, ReadStatus: st.ReadStatus,
-		SyncFullHistory: st.SyncFullHistory, WavoipToken: st.WavoipToken,
-	}
+	return settingsJSON(st)
 }
 
 // settingRow is the Prisma Setting row nested in fetchInstances.

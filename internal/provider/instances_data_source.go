@@ -110,8 +110,7 @@ func (d *instancesDataSource) Read(ctx context.Context, req datasource.ReadReque
 		}
 		items = append(items, item)
 	}
-	elem := instancesAttribute().GetType().(types.ListType).ElemType.(types.ObjectType)
-	list, diags := types.ListValueFrom(ctx, elem, items)
+	list, diags := types.ListValueFrom(ctx, instancesAttribute().NestedObject.Type(), items)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -68,7 +68,7 @@ func qrText(code string) (string, error) {
 	// qrterminal ignores encoding errors and would draw nothing; check first
 	// so the error says why.
 	if _, err := qr.Encode(code, qrLevel); err != nil {
-		return "", fmt.Errorf("qr_text: cannot encode %d bytes as a QR code: %v", len(code), err)
+		return "", fmt.Errorf("qr_text: cannot encode %d bytes as a QR code: %w", len(code), err)
 	}
 	var sb strings.Builder
 	qrterminal.GenerateWithConfig(code, qrterminal.Config{

@@ -33,7 +33,7 @@ func (v httpURLValidator) ValidateString(ctx context.Context, req validator.Stri
 func checkHTTPURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("%q is not a valid URL: %v", raw, err)
+		return fmt.Errorf("%q is not a valid URL: %w", raw, err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return fmt.Errorf("%q must start with http:// or https://", raw)

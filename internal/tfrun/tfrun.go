@@ -59,7 +59,7 @@ func BuildProvider(ctx context.Context, dir string, opts BuildOptions) (*Provide
 	cmd := exec.CommandContext(ctx, "go", append(args, ".")...)
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("building the provider: %v\n%s", err, out)
+		return nil, fmt.Errorf("building the provider: %w\n%s", err, out)
 	}
 	cfg := filepath.Join(dir, "terraformrc")
 	body := fmt.Sprintf(`provider_installation {
