@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
@@ -63,4 +64,35 @@ func (notBlankValidator) ValidateString(_ context.Context, req validator.StringR
 		resp.Diagnostics.AddAttributeError(req.Path, "Empty value",
 			fmt.Sprintf("Attribute %s must not be empty or only white space.", req.Path))
 	}
+}
+
+// positiveDuration accepts Go duration strings greater than zero ("500ms",
+// "30s", "2m").
+func positiveDuration() validator.String { return positiveDurationValidator{} }
+
+type positiveDurationValidator struct{}
+
+func (positiveDurationValidator) Description(context.Context) string {
+	return `must be a positive Go duration such as "500ms", "30s" or "2m"`
+}
+
+func (v positiveDurationValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (positiveDurationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := parsePositiveDuration(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", fmt.Sprintf("Attribute %s %s.", req.Path, err))
+	}
+}
+
+func parsePositiveDuration(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf(`must be a positive Go duration such as "500ms", "30s" or "2m"; got %q`, s)
+	}
+	return d, nil
 }
