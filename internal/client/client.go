@@ -6,6 +6,7 @@ package client
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // DefaultBaseURL is the hosted l2msg API; self-hosted Evolution API servers
@@ -34,6 +36,20 @@ type Config struct {
 	APIKey     string
 	UserAgent  string
 	HTTPClient *http.Client
+
+	// MaxRetries is how many times a failed request is tried again: 429,
+	// 502/503/504, 500 and connection errors of requests that are safe to
+	// repeat. 0 sends every request once.
+	MaxRetries int
+	// RequestTimeout bounds one attempt (default 30s). Ignored when
+	// HTTPClient is set: its own Timeout applies.
+	RequestTimeout time.Duration
+	// MinRetryDelay and MaxRetryDelay bound the wait between attempts
+	// (defaults 1s and 30s); MaxRetryDelay also caps Retry-After.
+	MinRetryDelay time.Duration
+	MaxRetryDelay time.Duration
+	// Log, when set, receives every attempt and retry.
+	Log LogFunc
 }
 
 // Client talks to one l2msg or Evolution API server. It is safe for
@@ -43,6 +59,11 @@ type Client struct {
 	apiKey    string
 	userAgent string
 	http      *http.Client
+
+	maxRetries    int
+	minRetryDelay time.Duration
+	maxRetryDelay time.Duration
+	log           LogFunc
 }
 
 // New validates cfg and returns a Client.
@@ -69,11 +90,21 @@ func New(cfg Config) (*Client, error) {
 	if cfg.APIKey == "" {
 		return nil, errors.New("an API key is required")
 	}
+	if cfg.MaxRetries < 0 {
+		return nil, fmt.Errorf("max retries %d must not be negative", cfg.MaxRetries)
+	}
+	if cfg.RequestTimeout < 0 || cfg.MinRetryDelay < 0 || cfg.MaxRetryDelay < 0 {
+		return nil, errors.New("timeouts and retry delays must not be negative")
+	}
+	minDelay, maxDelay := cmp.Or(cfg.MinRetryDelay, DefaultMinRetryDelay), cmp.Or(cfg.MaxRetryDelay, DefaultMaxRetryDelay)
+	if minDelay > maxDelay {
+		return nil, fmt.Errorf("min retry delay %s is longer than max retry delay %s", minDelay, maxDelay)
+	}
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = &http.Client{
 			Transport: cleanhttp.DefaultPooledTransport(),
-			Timeout:   30 * time.Second,
+			Timeout:   cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout),
 			// Go forwards custom headers such as apikey on redirects, even
 			// to another host, and turns a POST into a GET: a redirect is
 			// answered as an error instead of followed.
@@ -85,15 +116,23 @@ func New(cfg Config) (*Client, error) {
 		ua = "terraform-provider-l2msg"
 	}
 	return &Client{
-		base:      strings.TrimRight(u.String(), "/"),
-		apiKey:    cfg.APIKey,
-		userAgent: ua,
-		http:      hc,
+		base:          strings.TrimRight(u.String(), "/"),
+		apiKey:        cfg.APIKey,
+		userAgent:     ua,
+		http:          hc,
+		maxRetries:    cfg.MaxRetries,
+		minRetryDelay: minDelay,
+		maxRetryDelay: maxDelay,
+		log:           cfg.Log,
 	}, nil
 }
 
 // BaseURL returns the normalised base URL the client sends requests to.
 func (c *Client) BaseURL() string { return c.base }
+
+// APIKey returns the key the client sends, so the provider can mask it in
+// its logs.
+func (c *Client) APIKey() string { return c.apiKey }
 
 // pathFor joins route segments, percent-encoding the instance name because
 // names may hold spaces, slashes in imports gone wrong, and unicode.
@@ -101,19 +140,24 @@ func pathFor(route, name string) string {
 	return route + "/" + url.PathEscape(name)
 }
 
-// do sends one request. A non-2xx answer becomes an *APIError; a 2xx answer
-// is decoded into out unless out is nil. The returned bool reports whether
-// the body was the literal JSON null, which the find routes use for "none".
+// do sends one request, retrying it as retry.go describes. A non-2xx
+// answer becomes an *APIError; a 2xx answer is decoded into out unless out
+// is nil. The returned bool reports whether the body was the literal JSON
+// null, which the find routes use for "none". A failure that leaves a
+// create's outcome unknown is an *AmbiguousError.
 func (c *Client) do(ctx context.Context, method, path string, in, out any) (isNull bool, err error) {
-	var body io.Reader
+	var body any
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
 			return false, fmt.Errorf("encoding %s %s request: %w", method, path, err)
 		}
-		body = bytes.NewReader(b)
+		body = b
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	if err := ctx.Err(); err != nil {
+		return false, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.base+path, body)
 	if err != nil {
 		return false, fmt.Errorf("building %s %s request: %w", method, path, err)
 	}
@@ -124,25 +168,46 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) (isNu
 		req.Header.Set("Content-Type", "application/json")
 	}
 
-	resp, err := c.http.Do(req)
+	x := c.newExchange(ctx, method, path)
+	resp, err := x.retryClient().Do(req)
 	if err != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
 		// url.Error repeats the full URL, which is fine (no key in it),
 		// but context errors should stay recognisable to callers.
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return false, fmt.Errorf("%s %s: %w", method, path, ctxErr)
+			err = fmt.Errorf("%s %s: %w", method, path, ctxErr)
+		} else {
+			err = &TransportError{Method: method, Path: path, Err: err, Attempts: x.attempts}
 		}
-		return false, &TransportError{Method: method, Path: path, Err: err}
+		if !x.idempotent && !neverSent(err) {
+			err = &AmbiguousError{Err: err}
+		}
+		x.log(LogWarn, "l2msg API request failed", map[string]any{"method": method, "path": path, "attempt": x.attempts, "error": err.Error()})
+		return false, err
 	}
 	defer resp.Body.Close()
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		return false, c.newAPIError(method, path, resp, raw)
+		apiErr := c.newAPIError(method, path, resp, raw)
+		apiErr.Attempts = x.attempts
+		x.log(LogDebug, "l2msg API answered with an error", map[string]any{"method": method, "path": path, "attempt": x.attempts, "status": resp.StatusCode})
+		if !x.idempotent && resp.StatusCode >= 500 {
+			return false, &AmbiguousError{Err: apiErr}
+		}
+		return false, apiErr
 	}
+	x.log(LogDebug, "l2msg API answered", map[string]any{"method": method, "path": path, "attempt": x.attempts, "status": resp.StatusCode})
 
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return false, &TransportError{Method: method, Path: path, Err: err}
+		err = &TransportError{Method: method, Path: path, Err: err, Attempts: x.attempts}
+		if !x.idempotent {
+			err = &AmbiguousError{Err: err}
+		}
+		return false, err
 	}
 	trimmed := bytes.TrimSpace(raw)
 	if len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")) {
@@ -152,7 +217,12 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) (isNu
 		return false, nil
 	}
 	if err := json.Unmarshal(trimmed, out); err != nil {
-		return false, fmt.Errorf("%s %s: decoding the server's answer: %w", method, path, err)
+		err = fmt.Errorf("%s %s: decoding the server's answer: %w", method, path, err)
+		if !x.idempotent {
+			// The server said it did the work; only its answer is lost.
+			err = &AmbiguousError{Err: err}
+		}
+		return false, err
 	}
 	return false, nil
 }
@@ -162,10 +232,12 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) (isNu
 type TransportError struct {
 	Method, Path string
 	Err          error
+	// Attempts is how many times the request was sent.
+	Attempts int
 }
 
 func (e *TransportError) Error() string {
-	return fmt.Sprintf("%s %s: %v", e.Method, e.Path, e.Err)
+	return fmt.Sprintf("%s %s: %v%s", e.Method, e.Path, e.Err, attemptsNote(e.Attempts))
 }
 
 func (e *TransportError) Unwrap() error { return e.Err }

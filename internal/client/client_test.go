@@ -74,6 +74,13 @@ func (rec *recorder) only(t *testing.T) request {
 // client for it. prefix is appended to the server URL as the base URL path.
 func newTestClient(t *testing.T, prefix string, h http.HandlerFunc) (*Client, *recorder) {
 	t.Helper()
+	return newConfiguredClient(t, Config{UserAgent: "l2msg-test/1.0"}, prefix, h)
+}
+
+// newConfiguredClient is newTestClient with cfg's other settings (retries,
+// logging); BaseURL and APIKey are filled in.
+func newConfiguredClient(t *testing.T, cfg Config, prefix string, h http.HandlerFunc) (*Client, *recorder) {
+	t.Helper()
 	rec := &recorder{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -90,7 +97,8 @@ func newTestClient(t *testing.T, prefix string, h http.HandlerFunc) (*Client, *r
 		h(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := New(Config{BaseURL: srv.URL + prefix, APIKey: testKey, UserAgent: "l2msg-test/1.0"})
+	cfg.BaseURL, cfg.APIKey = srv.URL+prefix, testKey
+	c, err := New(cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -167,6 +175,10 @@ func TestNew(t *testing.T) {
 		{name: "fragment", cfg: Config{BaseURL: "http://h/#frag", APIKey: "k"}, wantErr: "must not have a query or fragment"},
 		{name: "unparsable", cfg: Config{BaseURL: "http://h:port/", APIKey: "k"}, wantErr: "not a valid URL"},
 		{name: "control character", cfg: Config{BaseURL: "http://h/\x7f", APIKey: "k"}, wantErr: "not a valid URL"},
+		{name: "negative retries", cfg: Config{APIKey: "k", MaxRetries: -1}, wantErr: "must not be negative"},
+		{name: "negative timeout", cfg: Config{APIKey: "k", RequestTimeout: -time.Second}, wantErr: "must not be negative"},
+		{name: "min delay above max", cfg: Config{APIKey: "k", MinRetryDelay: 2 * time.Second, MaxRetryDelay: time.Second}, wantErr: "longer than max retry delay"},
+		{name: "min delay above default max", cfg: Config{APIKey: "k", MinRetryDelay: time.Minute}, wantErr: "longer than max retry delay"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -20,6 +20,8 @@ type APIError struct {
 	// A 404 without one comes from something else on the path (a proxy, a
 	// base URL missing its /whatsapp prefix), not from the API.
 	Enveloped bool
+	// Attempts is how many times the request was sent.
+	Attempts int
 }
 
 func (e *APIError) Error() string {
@@ -29,6 +31,7 @@ func (e *APIError) Error() string {
 		b.WriteString(": ")
 		b.WriteString(strings.Join(e.Messages, "; "))
 	}
+	b.WriteString(attemptsNote(e.Attempts))
 	return b.String()
 }
 

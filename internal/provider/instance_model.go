@@ -114,3 +114,18 @@ func (m *instanceModel) webhookEventsUnknown() bool {
 	ev, ok := m.Webhook.Attributes()["events"]
 	return ok && ev.IsUnknown()
 }
+
+// secrets returns the model's secret values that are known: the
+// instance's own key and the webhook's header values.
+func (m *instanceModel) secrets(ctx context.Context) []string {
+	var out []string
+	if !m.APIKey.IsNull() && !m.APIKey.IsUnknown() {
+		out = append(out, m.APIKey.ValueString())
+	}
+	if w, diags := m.webhook(ctx); !diags.HasError() && w != nil {
+		for _, v := range w.Headers {
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -85,6 +85,7 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	ctx = withMasks(ctx, r.client, &plan)
 
 	name := plan.InstanceName.ValueString()
 	webhook, diags := plan.webhook(ctx)
@@ -97,7 +98,7 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	created, err := r.client.CreateInstance(ctx, client.CreateRequest{
+	out, err := r.createOrAdopt(ctx, client.CreateRequest{
 		InstanceName: name,
 		Integration:  plan.Integration.ValueString(),
 		Token:        token,
@@ -107,24 +108,40 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 		Webhook:      webhook,
 	})
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "create", name, err)
+		addCreateError(ctx, &resp.Diagnostics, &resp.State, plan, err)
 		return
 	}
-	tflog.Info(ctx, "created l2msg instance", map[string]any{"instance_name": name, "instance_id": created.Instance.ID})
 
 	// Everything the create call itself applied goes into state at once:
 	// if a later step fails, the instance is recorded (and tainted), never
 	// orphaned on the server.
 	state := plan
 	state.ID = types.StringValue(name)
-	state.InstanceID = types.StringValue(created.Instance.ID)
-	state.Status = types.StringValue(created.Instance.Status)
-	state.setAPIKey(created.APIKey, false)
-	state.setQRCode(created.QRCode)
-	if created.Settings != nil {
-		state.setSettings(*created.Settings)
+	adopted := out.adopted != nil
+	if adopted {
+		state.InstanceID = types.StringValue(out.adopted.ID)
+		state.Status = types.StringValue(out.adopted.Status)
+		state.setAPIKey(out.adopted.Token, false)
+		// An adopted instance's create answer, with its pairing
+		// challenge, was lost: the connect route gives a fresh one.
+		state.setQRCode(nil)
+		if out.adopted.Settings != nil {
+			state.setSettings(*out.adopted.Settings)
+		}
+	} else {
+		tflog.Info(ctx, "created l2msg instance", map[string]any{"instance_name": name, "instance_id": out.created.Instance.ID})
+		state.InstanceID = types.StringValue(out.created.Instance.ID)
+		state.Status = types.StringValue(out.created.Instance.Status)
+		state.setAPIKey(out.created.APIKey, false)
+		state.setQRCode(out.created.QRCode)
+		if out.created.Settings != nil {
+			state.setSettings(*out.created.Settings)
+		}
 	}
-	needsWebhookSet := webhook != nil && !webhook.Enabled // create always stores it enabled
+	ctx = withMasks(ctx, nil, &state)
+	// create always stores the webhook enabled; and an adopted instance's
+	// create may have stopped half-way, so it gets the webhook again.
+	needsWebhookSet := webhook != nil && (!webhook.Enabled || adopted)
 	if state.webhookEventsUnknown() || needsWebhookSet {
 		// Saved as the create stored it; corrected below once known.
 		resp.Diagnostics.Append(state.setWebhook(ctx, createdWebhook(webhook))...)
@@ -134,11 +151,21 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 
+	if adopted {
+		if err := r.client.SetSettings(ctx, name, plan.settings()); err != nil {
+			addAPIError(&resp.Diagnostics, "configure the settings of", name, err)
+			return
+		}
+		state.setSettings(plan.settings())
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	}
 	if needsWebhookSet {
 		if err := r.client.SetWebhook(ctx, name, *webhook); err != nil {
 			addAPIError(&resp.Diagnostics, "configure the webhook of", name, err)
 			return
 		}
+		resp.Diagnostics.Append(state.setWebhook(ctx, webhook)...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	}
 	if webhook != nil && (plan.webhookEventsUnknown() || needsWebhookSet) {
 		state.Webhook = plan.Webhook
@@ -181,6 +208,7 @@ func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx = withMasks(ctx, r.client, &state)
 	name := state.InstanceName.ValueString()
 	if name == "" {
 		name = state.ID.ValueString()
@@ -238,6 +266,7 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	ctx = withMasks(ctx, r.client, &plan, &state)
 	name := state.InstanceName.ValueString()
 
 	// Each step that succeeds is recorded before the next one runs, so a
@@ -257,9 +286,16 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 			return
 		}
 		state.Webhook = plan.Webhook
-		if plan.webhookEventsUnknown() && !r.readBackWebhook(ctx, name, &state, &resp.Diagnostics) {
-			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-			return
+		if plan.webhookEventsUnknown() {
+			// Recorded as sent first: if the read-back fails, state must
+			// still hold known values.
+			sent, diags := plan.webhook(ctx)
+			resp.Diagnostics.Append(diags...)
+			resp.Diagnostics.Append(state.setWebhook(ctx, sent)...)
+			if !r.readBackWebhook(ctx, name, &state, &resp.Diagnostics) {
+				resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+				return
+			}
 		}
 	}
 
@@ -305,6 +341,7 @@ func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	ctx = withMasks(ctx, r.client, &state)
 	name := state.InstanceName.ValueString()
 
 	err := r.client.DeleteInstance(ctx, name)

@@ -617,39 +617,6 @@ resource "l2msg_instance" "dup" {
 	})
 }
 
-func TestAccInstance_badInputRejectedAtPlan(t *testing.T) {
-	emu, url := newEmulator(t, emulator.Options{})
-	cases := []struct {
-		name, body string
-		want       string
-	}{
-		{"empty name", `instance_name = ""`, `instance_name`},
-		{"slash in name", `instance_name = "a/b"`, `(?s)instance_name.*must not contain a slash`},
-		{"unknown integration", "instance_name = \"x\"\n  integration = \"TELEGRAM\"", `(?s)integration.*value must be one of`},
-		{"plus in number", "instance_name = \"x\"\n  number = \"+5511999999999\"", `(?s)number.*country code first`},
-		{"business without number", "instance_name = \"x\"\n  integration = \"WHATSAPP-BUSINESS\"", `(?s)number.*requires the business phone number`},
-		{"ftp webhook url", "instance_name = \"x\"\n  webhook = { url = \"ftp://hooks.example.com\" }", `(?s)webhook\.url.*must\s+start\s+with\s+http://\s+or\s+https://`},
-		{"relative webhook url", "instance_name = \"x\"\n  webhook = { url = \"/hook\" }", `(?s)webhook.url`},
-		{"unknown event", "instance_name = \"x\"\n  webhook = {\n url = \"https://h.example.com\"\n events = [\"MESSAGE_UPSERT\"]\n}", `(?s)webhook.events.*value must be one of`},
-		{"empty events", "instance_name = \"x\"\n  webhook = {\n url = \"https://h.example.com\"\n events = []\n}", `(?s)webhook.events.*at least 1`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProviders,
-				Steps: []resource.TestStep{{
-					Config:      providerBlock(url) + "resource \"l2msg_instance\" \"test\" {\n  " + tc.body + "\n}\n",
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
-		})
-	}
-	if st := emu.Stats(); st.Total != 0 {
-		t.Fatalf("bad input reached the server: %d requests (%v)", st.Total, st.ByRoute)
-	}
-}
-
 func TestAccProvider_configErrors(t *testing.T) {
 	_, url := newEmulator(t, emulator.Options{})
 	t.Setenv(EnvAPIKey, "")

@@ -43,7 +43,17 @@ func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 	resp.Schema = schema.Schema{
 		Description: "A WhatsApp instance (one phone number) on l2msg or an Evolution API server, " +
 			"with its call/read settings and webhook. Changing `instance_name`, `integration` or `number` " +
-			"replaces the instance; settings and the webhook are updated in place.",
+			"replaces the instance; settings and the webhook are updated in place.\n\n" +
+			"Creating never makes a second instance or leaves one Terraform does not know. Before creating, the provider " +
+			"checks that `instance_name` is free; if an instance of that name exists, the apply stops with an error that " +
+			"shows how to `terraform import` it. A create is not retried blindly: when it fails in a way that leaves the " +
+			"outcome unknown (a timeout, a 5xx answer, a dropped connection), the provider looks the name up. If the " +
+			"instance exists, it is adopted into state and its settings and webhook are applied; if not, the create is " +
+			"sent again, at most `max_retries` times. If even the look-up fails, the name is recorded in state as " +
+			"tainted, so the next apply finds the instance and replaces it, or creates it.\n\n" +
+			"State is saved after each step of a create or an update (the instance, then its webhook; the settings, then " +
+			"the webhook), so a failure part-way leaves state that matches the server: a half-made instance is kept, " +
+			"tainted, and replaced by the next apply; a half-done update is finished by the next apply.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Description:   "The instance name; also the import ID.",
@@ -88,10 +98,12 @@ func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			},
 			"reject_call": boolSetting("Reject WhatsApp calls automatically."),
 			"msg_call": schema.StringAttribute{
-				Description: "The message sent when a call is rejected automatically. Defaults to `\"\"`. Updated in place.",
-				Optional:    true,
-				Computed:    true,
-				Default:     stringdefault.StaticString(""),
+				Description: "The message sent when a call is rejected automatically, at most 4096 characters (WhatsApp's limit for a text message). " +
+					"Defaults to `\"\"`. Updated in place.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(""),
+				Validators: []validator.String{stringvalidator.LengthAtMost(4096)},
 			},
 			"groups_ignore":     boolSetting("Ignore group messages."),
 			"always_online":     boolSetting("Keep WhatsApp always online."),

@@ -44,8 +44,12 @@ func New(version string) func() provider.Provider {
 }
 
 type providerModel struct {
-	APIKey  types.String `tfsdk:"api_key"`
-	BaseURL types.String `tfsdk:"base_url"`
+	APIKey         types.String `tfsdk:"api_key"`
+	BaseURL        types.String `tfsdk:"base_url"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
+	MinRetryDelay  types.String `tfsdk:"min_retry_delay"`
+	MaxRetryDelay  types.String `tfsdk:"max_retry_delay"`
 }
 
 func (p *l2msgProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -70,6 +74,10 @@ func (p *l2msgProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Optional:   true,
 				Validators: []validator.String{httpURL()},
 			},
+			"max_retries":     maxRetriesAttribute(),
+			"request_timeout": durationAttribute("How long one API request may take before it is abandoned (and retried when safe)", EnvRequestTimeout, client.DefaultRequestTimeout),
+			"min_retry_delay": durationAttribute("The first wait before a retry; each later wait doubles, with jitter", EnvMinRetryDelay, client.DefaultMinRetryDelay),
+			"max_retry_delay": durationAttribute("The longest wait before a retry, also the cap on a server's Retry-After; at least min_retry_delay", EnvMaxRetryDelay, client.DefaultMaxRetryDelay),
 		},
 	}
 }
@@ -80,43 +88,20 @@ func (p *l2msgProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if cfg.APIKey.IsUnknown() {
-		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Unknown l2msg API key",
-			"The provider cannot be configured with an API key that is only known after apply. "+
-				"Set it to a known value, or leave it out and set the "+EnvAPIKey+" environment variable.")
-	}
-	if cfg.BaseURL.IsUnknown() {
-		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Unknown l2msg base URL",
-			"The provider cannot be configured with a base URL that is only known after apply. "+
-				"Set it to a known value, or leave it out and set the "+EnvBaseURL+" environment variable.")
-	}
+	cc, diags := clientConfig(cfg, os.Getenv)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	cc.UserAgent = fmt.Sprintf("terraform-provider-l2msg/%s terraform/%s", p.version, req.TerraformVersion)
+	cc.Log = clientLog
 
-	apiKey := os.Getenv(EnvAPIKey)
-	if !cfg.APIKey.IsNull() {
-		apiKey = cfg.APIKey.ValueString()
-	}
-	baseURL := os.Getenv(EnvBaseURL)
-	if !cfg.BaseURL.IsNull() {
-		baseURL = cfg.BaseURL.ValueString()
-	}
-	if apiKey == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing l2msg API key",
-			"Set api_key in the provider block or the "+EnvAPIKey+" environment variable.")
-		return
-	}
-
-	c, err := client.New(client.Config{
-		BaseURL:   baseURL,
-		APIKey:    apiKey,
-		UserAgent: fmt.Sprintf("terraform-provider-l2msg/%s terraform/%s", p.version, req.TerraformVersion),
-	})
+	c, err := client.New(cc)
 	if err != nil {
 		// A bad L2MSG_BASE_URL gets here: the schema validator only sees
 		// the provider block.
-		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid l2msg base URL", err.Error())
+		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid l2msg base URL",
+			"Attribute base_url (or the "+EnvBaseURL+" environment variable): "+err.Error()+".")
 		return
 	}
 	resp.ResourceData = c

@@ -66,26 +66,33 @@ func (notBlankValidator) ValidateString(_ context.Context, req validator.StringR
 	}
 }
 
-// positiveDuration accepts Go durations greater than zero, such as 30s, 5m
-// or 1h30m.
+// positiveDuration accepts Go duration strings greater than zero ("500ms",
+// "30s", "2m").
 func positiveDuration() validator.String { return positiveDurationValidator{} }
 
 type positiveDurationValidator struct{}
 
 func (positiveDurationValidator) Description(context.Context) string {
-	return "must be a duration greater than zero, such as 30s, 5m or 1h30m"
+	return `must be a positive Go duration such as "500ms", "30s" or "2m"`
 }
 
 func (v positiveDurationValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 
-func (v positiveDurationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (positiveDurationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err != nil || d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("Attribute %s %s; got %q.", req.Path, v.Description(ctx), req.ConfigValue.ValueString()))
+	if _, err := parsePositiveDuration(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", fmt.Sprintf("Attribute %s %s.", req.Path, err))
 	}
+}
+
+func parsePositiveDuration(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf(`must be a positive Go duration such as "500ms", "30s" or "2m"; got %q`, s)
+	}
+	return d, nil
 }

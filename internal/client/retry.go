@@ -1,0 +1,241 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Retry defaults, used by the provider when its settings are left out.
+const (
+	DefaultMaxRetries     = 4
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultMinRetryDelay  = 1 * time.Second
+	DefaultMaxRetryDelay  = 30 * time.Second
+)
+
+// LogLevel ranks the client's log events.
+type LogLevel int
+
+// Levels of log events: every attempt and answer is Debug; a retry or a
+// request given up is Warn, because it is what someone chasing a slow or
+// failing apply looks for.
+const (
+	LogDebug LogLevel = iota
+	LogWarn
+)
+
+// LogFunc receives the client's request and retry events. ctx is the
+// request's context, so a Terraform provider can send them to tflog with
+// its masks. Fields hold the method, the path, the status, the attempt and
+// the wait; never a header or a body.
+type LogFunc func(ctx context.Context, level LogLevel, msg string, fields map[string]any)
+
+// AmbiguousError is a request that is not safe to repeat (a create) which
+// failed after it may have reached the server: a 5xx answer, a dropped
+// connection, a timeout. The server may have done the work: look before
+// trying again.
+type AmbiguousError struct {
+	Err error
+}
+
+func (e *AmbiguousError) Error() string {
+	return e.Err.Error() + " (the server may have completed the request before failing)"
+}
+
+func (e *AmbiguousError) Unwrap() error { return e.Err }
+
+// IsAmbiguous reports a failed request whose outcome on the server is
+// unknown.
+func IsAmbiguous(err error) bool {
+	var amb *AmbiguousError
+	return errors.As(err, &amb)
+}
+
+// idempotent reports whether sending the request twice has the same effect
+// as sending it once. The settings and webhook routes are upserts; create
+// is not (a second create of a name the first one took fails), and neither
+// is restart.
+func idempotent(method, path string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodDelete, http.MethodPut:
+		return true
+	case http.MethodPost:
+		return strings.HasPrefix(path, "/settings/set/") || strings.HasPrefix(path, "/webhook/set/")
+	}
+	return false
+}
+
+// neverSent reports a transport error that happened before any byte of
+// the request left: the server cannot have acted on it.
+func neverSent(err error) bool {
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
+}
+
+// retryableStatus is an answer worth another try of an idempotent request.
+// 429 is retried for every request: a rate limiter answers before the
+// server does anything.
+func retryableStatus(status int, idempotent bool) bool {
+	switch status {
+	case http.StatusTooManyRequests:
+		return true
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return idempotent
+	}
+	return false
+}
+
+// retryDelay is how long to wait before retry number attempt (0-based):
+// the server's Retry-After on a 429 or 503 when it sent one, else an
+// exponential backoff from minDelay with jitter, so that parallel requests
+// that failed together do not come back together. Both are capped at
+// maxDelay: a server asking for an hour must not stall an apply for one.
+func retryDelay(minDelay, maxDelay time.Duration, attempt int, resp *http.Response, now time.Time, jitter float64) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now); ok {
+			return min(d, maxDelay)
+		}
+	}
+	d := min(minDelay, maxDelay)
+	for range attempt {
+		if d > maxDelay/2 {
+			d = maxDelay
+			break
+		}
+		d *= 2
+	}
+	// Equal jitter: at least half the backoff, so it still grows.
+	half := d / 2
+	return half + time.Duration(jitter*float64(d-half))
+}
+
+// parseRetryAfter reads Retry-After as delay-seconds or an HTTP-date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		// Far beyond any cap, and small enough not to overflow.
+		secs = min(secs, 1<<30)
+		return time.Duration(secs) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(t.Sub(now), 0), true
+}
+
+// exchange is one logical request through its attempts. It is built per
+// request, so the retry callbacks can keep what they need without locks.
+type exchange struct {
+	c          *Client
+	ctx        context.Context
+	method     string
+	path       string
+	idempotent bool
+	attempts   int
+}
+
+func (c *Client) newExchange(ctx context.Context, method, path string) *exchange {
+	return &exchange{c: c, ctx: ctx, method: method, path: path, idempotent: idempotent(method, path)}
+}
+
+// retryClient wires the exchange into retryablehttp, which owns the loop:
+// re-sending the body, draining answers so connections are reused,
+// waiting with the context in mind.
+func (x *exchange) retryClient() *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient:     x.c.http,
+		RetryMax:       x.c.maxRetries,
+		RetryWaitMin:   x.c.minRetryDelay,
+		RetryWaitMax:   x.c.maxRetryDelay,
+		CheckRetry:     x.checkRetry,
+		Backoff:        x.backoff,
+		RequestLogHook: x.onRequest,
+		// The last answer, even a 429 or a 500, comes back as it is, so its
+		// envelope becomes an APIError with the server's message.
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+}
+
+func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		// retryablehttp's own policy knows the errors no retry can fix:
+		// bad certificates, schemes and headers.
+		if retry, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err); !retry {
+			return false, nil
+		}
+		return x.idempotent || neverSent(err), nil
+	}
+	return retryableStatus(resp.StatusCode, x.idempotent), nil
+}
+
+func (x *exchange) backoff(minDelay, maxDelay time.Duration, attempt int, resp *http.Response) time.Duration {
+	wait := retryDelay(minDelay, maxDelay, attempt, resp, time.Now(), rand.Float64())
+	fields := x.fields()
+	fields["wait"] = wait.String()
+	fields["retries_left"] = x.c.maxRetries - attempt
+	if resp != nil {
+		fields["status"] = resp.StatusCode
+	}
+	x.log(LogWarn, "l2msg API request failed; retrying", fields)
+	return wait
+}
+
+func (x *exchange) onRequest(_ retryablehttp.Logger, _ *http.Request, attempt int) {
+	x.attempts = attempt + 1
+	x.log(LogDebug, "sending l2msg API request", x.fields())
+}
+
+func (x *exchange) fields() map[string]any {
+	return map[string]any{"method": x.method, "path": x.path, "attempt": x.attempts}
+}
+
+func (x *exchange) log(level LogLevel, msg string, fields map[string]any) {
+	if x.c.log != nil {
+		x.c.log(x.ctx, level, msg, fields)
+	}
+}
+
+// Backoff waits before a caller's own retry of a request (a create whose
+// failure was resolved as "not done"), the same way the client waits
+// between attempts. It returns early with the context's error.
+func (c *Client) Backoff(ctx context.Context, attempt int) error {
+	t := time.NewTimer(retryDelay(c.minRetryDelay, c.maxRetryDelay, attempt, nil, time.Now(), rand.Float64()))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// MaxRetries is how many times a failed request is tried again.
+func (c *Client) MaxRetries() int { return c.maxRetries }
+
+// attemptsNote is appended to an error when the request was tried more
+// than once, so a user sees the failure was not a one-off.
+func attemptsNote(attempts int) string {
+	if attempts <= 1 {
+		return ""
+	}
+	return fmt.Sprintf(" (gave up after %d attempts)", attempts)
+}

@@ -1,0 +1,282 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
+	"github.com/l2msg/terraform-provider-l2msg/internal/tfrun"
+)
+
+// The create and update paths when the server fails part-way. Each test
+// aims one failure at one step; TestAccChaos throws them at random.
+
+func TestAccInstance_adoptsAfterCreatedThenFailed(t *testing.T) {
+	// Every create is stored by the server and then answered with a 500.
+	emu, url := newEmulator(t, emulator.Options{Faults: emulator.FaultConfig{
+		Rate: 1, Seed: 1, Kinds: []emulator.FaultKind{emulator.FaultCreatedThenFailed},
+	}})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{{
+			Config: fullConfig(url, "adopted"),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				checkServer(emu, "adopted", func(s emulator.Snapshot) error {
+					if !s.Settings.RejectCall || s.Settings.MsgCall != "busy, call later" {
+						return fmt.Errorf("settings on server: %+v", s.Settings)
+					}
+					if s.Webhook == nil || s.Webhook.Headers["autorization"] != "Bearer s3cr3t-hook-token" || len(s.Webhook.Events) != 3 {
+						return fmt.Errorf("webhook on server: %+v", s.Webhook)
+					}
+					return nil
+				}),
+				func(st *terraform.State) error {
+					snap, _ := emu.Instance("adopted")
+					rs := st.RootModule().Resources[addr].Primary
+					if rs.Attributes["apikey"] != snap.Token || rs.Attributes["instance_id"] != snap.ID {
+						return fmt.Errorf("state does not hold the adopted instance's apikey and instance_id")
+					}
+					stats := emu.Stats()
+					if n := stats.ByRoute["POST /instance/create"]; n != 1 {
+						return fmt.Errorf("create was sent %d times; an instance that exists must be adopted, not created again", n)
+					}
+					if n := stats.FaultsInjected[string(emulator.FaultCreatedThenFailed)]; n != 1 {
+						return fmt.Errorf("%d created-then-failed faults, want 1", n)
+					}
+					if names := emu.Names(); len(names) != 1 {
+						return fmt.Errorf("server holds %v", names)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+func TestAccInstance_createRetriedWhenNotStored(t *testing.T) {
+	// The first create fails before the server stores anything: the
+	// look-up finds nothing, so the create is sent again.
+	ic, url := newInterceptor(t, emulator.Options{})
+	creates := 0
+	ic.setRule(func(method, path string) action {
+		if method == http.MethodPost && path == "/instance/create" {
+			if creates++; creates == 1 {
+				return failBefore
+			}
+		}
+		return forward
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(ic.emu),
+		Steps: []resource.TestStep{{
+			Config: fastRetryProviderBlock(url, 2) + `resource "l2msg_instance" "test" { instance_name = "second try" }`,
+			Check: func(*terraform.State) error {
+				if n := ic.count(http.MethodPost, "/instance/create"); n != 2 {
+					return fmt.Errorf("create sent %d times, want 2", n)
+				}
+				if names := ic.emu.Names(); len(names) != 1 {
+					return fmt.Errorf("server holds %v", names)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+func TestAccInstance_unresolvedCreateIsTaintedThenReplaced(t *testing.T) {
+	// The create is stored but answered 500, and every look-up after it
+	// fails: the outcome cannot be known. The name must still reach state,
+	// tainted, so the next apply finds the instance and replaces it.
+	ic, url := newInterceptor(t, emulator.Options{})
+	created, lookups := false, 0
+	ic.setRule(func(method, path string) action {
+		switch {
+		case method == http.MethodPost && path == "/instance/create":
+			created = true
+			return failAfter
+		case created && path == "/instance/fetchInstances" && lookups < 2:
+			// Both attempts of the look-up (max_retries = 1); later
+			// requests pass, so a failed test can still clean up.
+			lookups++
+			return failBefore
+		}
+		return forward
+	})
+	cfg := fastRetryProviderBlock(url, 1) + `resource "l2msg_instance" "test" {
+  instance_name = "unknown outcome"
+  reject_call   = true
+}`
+	var firstID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(ic.emu),
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)Could not create instance.*looking\s+the\s+name\s+up\s+afterwards\s+failed\s+too`),
+			},
+			{
+				PreConfig: func() {
+					snap, ok := ic.emu.Instance("unknown outcome")
+					if !ok {
+						t.Fatal("the create did not reach the server")
+					}
+					firstID = snap.ID
+					ic.setRule(nil)
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: checkServer(ic.emu, "unknown outcome", func(s emulator.Snapshot) error {
+					if s.ID == firstID {
+						return fmt.Errorf("the tainted instance was not replaced")
+					}
+					if names := ic.emu.Names(); len(names) != 1 || !s.Settings.RejectCall {
+						return fmt.Errorf("server holds %v, settings %+v", names, s.Settings)
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+// The partial-failure tests below read the state as saved, with
+// `terraform show -json` and no refresh, which the test framework cannot
+// do: a refresh would paper over state that a failed step got wrong.
+
+func TestAccInstance_partialCreateIsTainted(t *testing.T) {
+	ic, url := newInterceptor(t, emulator.Options{})
+	// A webhook disabled at create needs a second call, webhook/set.
+	w := cliWorkdir(t, fastRetryProviderBlock(url, 1)+`
+resource "l2msg_instance" "p" {
+  instance_name = "partial create"
+  reject_call   = true
+  webhook = {
+    url     = "https://hooks.example.com/p"
+    enabled = false
+    events  = ["CALL"]
+  }
+}
+`)
+	ctx := context.Background()
+	ic.setRule(func(method, path string) action {
+		if method == http.MethodPost && strings.HasPrefix(path, "/webhook/set/") {
+			return failBefore
+		}
+		return forward
+	})
+	res, err := w.Run(ctx, "apply", "-auto-approve", "-no-color")
+	if err == nil || !strings.Contains(res.Stderr, "Could not configure the webhook of instance") {
+		t.Fatalf("apply with webhook/set failing: err %v\n%s", err, res.Stderr)
+	}
+	snap, ok := ic.emu.Instance("partial create")
+	if !ok {
+		t.Fatal("the instance is not on the server")
+	}
+	st := cliState(t, w)
+	if len(st) != 1 || !st[0].Tainted {
+		t.Fatalf("want one tainted resource in state, got %+v", st)
+	}
+	v := st[0].Values
+	hook, _ := v["webhook"].(map[string]any)
+	if str(v, "instance_id") != snap.ID || str(v, "apikey") != snap.Token || fmtBool(v, "reject_call") != "true" {
+		t.Errorf("state does not record the instance as the server has it: %v", v)
+	}
+	if hook == nil || fmtBool(hook, "enabled") != "true" || !snap.Webhook.Enabled {
+		t.Errorf("state must record the webhook as the create left it (enabled): state %v, server %+v", hook, snap.Webhook)
+	}
+
+	ic.setRule(nil)
+	if _, err := w.Run(ctx, "apply", "-auto-approve", "-no-color"); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := ic.emu.Instance("partial create")
+	if again.ID == snap.ID || again.Webhook == nil || again.Webhook.Enabled || len(ic.emu.Names()) != 1 {
+		t.Errorf("the next apply did not replace the tainted instance: %+v (server holds %v)", again, ic.emu.Names())
+	}
+	assertConvergedAndDestroy(t, ic.emu, w)
+}
+
+func TestAccInstance_partialUpdateKeepsDoneSteps(t *testing.T) {
+	ic, url := newInterceptor(t, emulator.Options{})
+	cfg := func(reject bool, hookURL string) string {
+		return fastRetryProviderBlock(url, 1) + fmt.Sprintf(`
+resource "l2msg_instance" "p" {
+  instance_name = "partial update"
+  reject_call   = %t
+  webhook = {
+    url    = %q
+    events = ["CALL"]
+  }
+}
+`, reject, hookURL)
+	}
+	w := cliWorkdir(t, cfg(false, "https://hooks.example.com/old"))
+	ctx := context.Background()
+	if _, err := w.Run(ctx, "apply", "-auto-approve", "-no-color"); err != nil {
+		t.Fatal(err)
+	}
+	first, _ := ic.emu.Instance("partial update")
+
+	// The settings step succeeds, the webhook step fails.
+	ic.setRule(func(method, path string) action {
+		if method == http.MethodPost && strings.HasPrefix(path, "/webhook/set/") {
+			return failBefore
+		}
+		return forward
+	})
+	if err := w.WriteFile("main.tf", requiredProviders+cfg(true, "https://hooks.example.com/new")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.Run(ctx, "apply", "-auto-approve", "-no-color")
+	if err == nil || !strings.Contains(res.Stderr, "Could not update the webhook of instance") {
+		t.Fatalf("apply with webhook/set failing: err %v\n%s", err, res.Stderr)
+	}
+	st := cliState(t, w)
+	if len(st) != 1 || st[0].Tainted {
+		t.Fatalf("want one untainted resource in state, got %+v", st)
+	}
+	hook, _ := st[0].Values["webhook"].(map[string]any)
+	if fmtBool(st[0].Values, "reject_call") != "true" || hook == nil || str(hook, "url") != "https://hooks.example.com/old" {
+		t.Errorf("state must hold the new settings and the old webhook, as the server does: %v", st[0].Values)
+	}
+
+	ic.setRule(nil)
+	if _, err := w.Run(ctx, "apply", "-auto-approve", "-no-color"); err != nil {
+		t.Fatal(err)
+	}
+	now, _ := ic.emu.Instance("partial update")
+	if now.ID != first.ID || now.Webhook.URL != "https://hooks.example.com/new" || !now.Settings.RejectCall {
+		t.Errorf("the next apply did not finish the update in place: %+v", now)
+	}
+	assertConvergedAndDestroy(t, ic.emu, w)
+}
+
+// assertConvergedAndDestroy checks the plan is empty, then destroys and
+// checks the server is empty.
+func assertConvergedAndDestroy(t *testing.T, emu *emulator.Server, w *tfrun.Workdir) {
+	t.Helper()
+	ctx := context.Background()
+	res, err := w.Run(ctx, "plan", "-detailed-exitcode", "-no-color")
+	if err != nil || res.ExitCode != 0 {
+		t.Errorf("plan not empty (exit %d): %v\n%s", res.ExitCode, err, res.Stdout)
+	}
+	if _, err := w.Run(ctx, "destroy", "-auto-approve", "-no-color"); err != nil {
+		t.Fatal(err)
+	}
+	if names := emu.Names(); len(names) != 0 {
+		t.Errorf("left on the server: %v", names)
+	}
+}
