@@ -210,7 +210,7 @@ func TestAccInstance_waitForConnectionRejectedAtPlan(t *testing.T) {
 				Steps: []resource.TestStep{{
 					Config:      waitConfig(url, "x", wait, ""),
 					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(`(?s)wait_for_connection.*must be a duration greater than zero`),
+					ExpectError: regexp.MustCompile(`(?s)wait_for_connection\s+must\s+be\s+a\s+positive\s+Go\s+duration`),
 				}},
 			})
 		})
