@@ -45,7 +45,9 @@ func cliWorkdir(t *testing.T, config string) *tfrun.Workdir {
 	}
 	ctx := context.Background()
 	cliBuild.once.Do(func() {
-		cliBuild.dir, cliBuild.err = os.MkdirTemp("", "l2msg-provider-")
+		// One build serves every test in the package, so it outlives any
+		// one test's TempDir; TestMain removes it.
+		cliBuild.dir, cliBuild.err = os.MkdirTemp("", "l2msg-provider-") //nolint:usetesting // shared across tests
 		if cliBuild.err == nil {
 			cliBuild.p, cliBuild.err = tfrun.BuildProvider(ctx, cliBuild.dir, tfrun.BuildOptions{Race: raceEnabled})
 		}

@@ -65,7 +65,7 @@ func TestAccInstance_adoptsAfterCreatedThenFailed(t *testing.T) {
 func TestAccInstance_createRetriedWhenNotStored(t *testing.T) {
 	// The first create fails before the server stores anything: the
 	// look-up finds nothing, so the create is sent again.
-	ic, url := newInterceptor(t, emulator.Options{})
+	ic, url := newInterceptor(t)
 	creates := 0
 	ic.setRule(func(method, path string) action {
 		if method == http.MethodPost && path == "/instance/create" {
@@ -97,7 +97,7 @@ func TestAccInstance_unresolvedCreateIsTaintedThenReplaced(t *testing.T) {
 	// The create is stored but answered 500, and every look-up after it
 	// fails: the outcome cannot be known. The name must still reach state,
 	// tainted, so the next apply finds the instance and replaces it.
-	ic, url := newInterceptor(t, emulator.Options{})
+	ic, url := newInterceptor(t)
 	created, lookups := false, 0
 	ic.setRule(func(method, path string) action {
 		switch {
@@ -157,7 +157,7 @@ func TestAccInstance_unresolvedCreateIsTaintedThenReplaced(t *testing.T) {
 // do: a refresh would paper over state that a failed step got wrong.
 
 func TestAccInstance_partialCreateIsTainted(t *testing.T) {
-	ic, url := newInterceptor(t, emulator.Options{})
+	ic, url := newInterceptor(t)
 	// A webhook disabled at create needs a second call, webhook/set.
 	w := cliWorkdir(t, fastRetryProviderBlock(url, 1)+`
 resource "l2msg_instance" "p" {
@@ -210,7 +210,7 @@ resource "l2msg_instance" "p" {
 }
 
 func TestAccInstance_partialUpdateKeepsDoneSteps(t *testing.T) {
-	ic, url := newInterceptor(t, emulator.Options{})
+	ic, url := newInterceptor(t)
 	cfg := func(reject bool, hookURL string) string {
 		return fastRetryProviderBlock(url, 1) + fmt.Sprintf(`
 resource "l2msg_instance" "p" {

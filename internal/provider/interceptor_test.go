@@ -35,12 +35,9 @@ type interceptor struct {
 
 // newInterceptor starts an emulator behind an interceptor that forwards
 // everything until a rule is set, and returns the base URL to configure.
-func newInterceptor(t *testing.T, opts emulator.Options) (*interceptor, string) {
+func newInterceptor(t *testing.T) (*interceptor, string) {
 	t.Helper()
-	if opts.APIKey == "" {
-		opts.APIKey = testAPIKey
-	}
-	ic := &interceptor{emu: emulator.New(opts), hits: map[string]int{}}
+	ic := &interceptor{emu: emulator.New(emulator.Options{APIKey: testAPIKey}), hits: map[string]int{}}
 	srv := httptest.NewServer(ic)
 	t.Cleanup(srv.Close)
 	return ic, srv.URL + ic.emu.Prefix()
