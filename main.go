@@ -14,6 +14,10 @@ import (
 // version is set at release time by goreleaser (-X main.version=…).
 var version = "dev"
 
+// stopProfiling is replaced in builds with the pprof tag (main_pprof.go);
+// it runs once Serve returns, which a debug-mode provider does on interrupt.
+var stopProfiling = func() {}
+
 func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
@@ -24,6 +28,7 @@ func main() {
 		Debug:           debug,
 		ProtocolVersion: 6,
 	})
+	stopProfiling()
 	if err != nil {
 		log.Fatal(err.Error())
 	}
