@@ -1,0 +1,225 @@
+// Command fleetbench measures the provider on a fleet of instances, the way
+// agencies run it: for each N it times terraform apply, a no-change plan and
+// destroy against the in-process emulator with injected latency, and the same
+// commands on terraform_data (no provider, no network) as the floor. It
+// reports wall time, CPU time, the provider's peak memory and the API
+// requests each command made, and writes the table to -out.
+//
+// Run it with `make bench` from the module root.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
+	"github.com/l2msg/terraform-provider-l2msg/internal/tfrun"
+)
+
+const benchKey = "fleetbench-global-key"
+
+type options struct {
+	ns          []int
+	latency     time.Duration
+	parallelism int
+	runs        int
+	out         string
+	workdir     string
+	cpuprofile  string
+	label       string
+}
+
+func main() {
+	var o options
+	var ns string
+	flag.StringVar(&ns, "n", "100,500", "comma-separated fleet sizes")
+	flag.DurationVar(&o.latency, "latency", 20*time.Millisecond, "latency the emulator adds to every API request")
+	flag.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism")
+	flag.IntVar(&o.runs, "runs", 1, "repetitions of every command; the table shows medians")
+	flag.StringVar(&o.out, "out", "bench/results", "folder for latest.md and latest.json")
+	flag.StringVar(&o.workdir, "workdir", "", "folder for terraform working directories (default: a temporary folder, removed at the end)")
+	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "folder for CPU profiles of the provider, one per command (builds it with -tags pprof)")
+	flag.StringVar(&o.label, "label", "", "a note stored with the results, such as the code measured")
+	flag.Parse()
+	for _, f := range strings.Split(ns, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			fmt.Fprintf(os.Stderr, "fleetbench: -n: %q is not a positive number\n", f)
+			os.Exit(2)
+		}
+		o.ns = append(o.ns, n)
+	}
+	if o.runs < 1 || o.parallelism < 1 {
+		fmt.Fprintln(os.Stderr, "fleetbench: -runs and -parallelism must be at least 1")
+		os.Exit(2)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, o); err != nil {
+		fmt.Fprintln(os.Stderr, "fleetbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, o options) error {
+	start := time.Now()
+	root := o.workdir
+	if root == "" {
+		tmp, err := os.MkdirTemp("", "fleetbench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		root = tmp
+	}
+	if err := mkdirAll(root, o.out); err != nil {
+		return err
+	}
+	var tags []string
+	if o.cpuprofile != "" {
+		tags = []string{"pprof"}
+		if err := mkdirAll(o.cpuprofile); err != nil {
+			return err
+		}
+	}
+	logf("building the provider")
+	prov, err := tfrun.BuildProvider(ctx, root, tfrun.BuildOptions{Tags: tags})
+	if err != nil {
+		return err
+	}
+
+	emu := emulator.New(emulator.Options{APIKey: benchKey, Latency: o.latency})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+	baseURL := "http://" + ln.Addr().String() + emu.Prefix()
+
+	var samples []sample
+	for _, n := range o.ns {
+		fleets := map[string]*fleet{}
+		for _, v := range []string{variantFloor, variantL2msg} {
+			f, err := newFleet(ctx, root, v, n, prov, emu, baseURL, benchKey)
+			if err != nil {
+				return err
+			}
+			f.profileDir = o.cpuprofile
+			fleets[v] = f
+		}
+		for r := 1; r <= o.runs; r++ {
+			// Each command runs for the floor and then the provider, so
+			// both see the same load from whatever else shares the machine.
+			for _, c := range commands {
+				for _, v := range []string{variantFloor, variantL2msg} {
+					s, err := fleets[v].run(ctx, c, o.parallelism, r)
+					if err != nil {
+						return err
+					}
+					logf("N=%d run %d %-7s %-5s wall %6.2fs cpu %6.2fs requests %d",
+						n, r, c, v, s.Wall.Seconds(), s.CPU().Seconds(), s.Requests)
+					samples = append(samples, s)
+				}
+			}
+		}
+	}
+
+	rows := summarize(samples)
+	info := describe(o, time.Since(start))
+	md := "# Fleet benchmark\n\n" + info.markdown() + "\n" + table(rows) + notes
+	fmt.Print("\n" + table(rows))
+	if err := os.WriteFile(filepath.Join(o.out, "latest.md"), []byte(md), 0o644); err != nil {
+		return err
+	}
+	js, err := json.MarshalIndent(struct {
+		Meta    meta     `json:"meta"`
+		Rows    []row    `json:"rows"`
+		Samples []sample `json:"samples"`
+	}{info, rows, samples}, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(o.out, "latest.json"), append(js, '\n'), 0o644); err != nil {
+		return err
+	}
+	logf("wrote %s and latest.json in %s", filepath.Join(o.out, "latest.md"), time.Since(start).Round(time.Second))
+	return nil
+}
+
+const notes = `
+- Figures are medians over the runs; requests and peak memory are the maxima.
+- The floor is the same fleet in terraform_data: terraform's own cost, no provider, no network.
+- CPU is terraform's user+system time plus the provider's. The provider runs in reattach mode
+  (started by the benchmark with -debug), so one provider process serves the whole command and
+  its peak RSS and CPU are read when it exits; terraform would otherwise start one per walk.
+- The emulator runs inside the benchmark process; its CPU is in neither column.
+- Targets (defined at N = 500): plan ≤ 1.8×, apply ≤ 1.3×, destroy ≤ 1.2× the floor's wall time;
+  a no-change plan makes at most N + 2 requests.
+`
+
+type meta struct {
+	Label       string   `json:"label,omitempty"`
+	Date        string   `json:"date"`
+	Commit      string   `json:"commit"`
+	Go          string   `json:"go"`
+	Terraform   string   `json:"terraform"`
+	CPUs        int      `json:"cpus"`
+	Ns          []int    `json:"ns"`
+	Latency     string   `json:"latency"`
+	Parallelism int      `json:"parallelism"`
+	Runs        int      `json:"runs"`
+	Duration    string   `json:"duration"`
+	Warnings    []string `json:"warnings,omitempty"`
+}
+
+func describe(o options, took time.Duration) meta {
+	m := meta{
+		Label: o.label, Date: time.Now().UTC().Format(time.RFC3339), Go: runtime.Version(), CPUs: runtime.NumCPU(),
+		Ns: o.ns, Latency: o.latency.String(), Parallelism: o.parallelism, Runs: o.runs,
+		Duration: took.Round(time.Second).String(),
+	}
+	if out, err := exec.Command("git", "describe", "--always", "--dirty").Output(); err == nil {
+		m.Commit = strings.TrimSpace(string(out))
+	}
+	if tf, err := tfrun.Terraform(); err == nil {
+		if out, err := exec.Command(tf, "version").Output(); err == nil {
+			m.Terraform, _, _ = strings.Cut(strings.TrimSpace(string(out)), "\n")
+		}
+	}
+	if o.cpuprofile != "" {
+		m.Warnings = append(m.Warnings, "the provider was built with -tags pprof and profiled, which costs it some CPU")
+	}
+	return m
+}
+
+func (m meta) markdown() string {
+	var b strings.Builder
+	if m.Label != "" {
+		fmt.Fprintf(&b, "%s\n\n", m.Label)
+	}
+	fmt.Fprintf(&b, "%s, commit %s, %s, %s, %d CPUs; latency %s per request, -parallelism=%d, %d run(s); took %s.\n",
+		m.Date, m.Commit, m.Go, m.Terraform, m.CPUs, m.Latency, m.Parallelism, m.Runs, m.Duration)
+	for _, w := range m.Warnings {
+		fmt.Fprintf(&b, "\nWarning: %s.\n", w)
+	}
+	return b.String()
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
+}
