@@ -39,6 +39,8 @@ type options struct {
 	workdir     string
 	cpuprofile  string
 	label       string
+	floor       bool
+	reattach    bool
 }
 
 func main() {
@@ -51,6 +53,9 @@ func main() {
 	flag.StringVar(&o.out, "out", "bench/results", "folder for latest.md and latest.json")
 	flag.StringVar(&o.workdir, "workdir", "", "folder for terraform working directories (default: a temporary folder, removed at the end)")
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "folder for CPU profiles of the provider, one per command (builds it with -tags pprof)")
+	flag.BoolVar(&o.floor, "floor", true, "measure the terraform_data floor too (false: the provider alone, for profiling)")
+	flag.BoolVar(&o.reattach, "reattach", true, "start the provider for terraform (reattach mode) to read its CPU and peak memory; "+
+		"false lets terraform start it as users run it, its CPU then counted in terraform's")
 	flag.StringVar(&o.label, "label", "", "a note stored with the results, such as the code measured")
 	flag.Parse()
 	for _, f := range strings.Split(ns, ",") {
@@ -60,6 +65,10 @@ func main() {
 			os.Exit(2)
 		}
 		o.ns = append(o.ns, n)
+	}
+	if o.cpuprofile != "" && !o.reattach {
+		fmt.Fprintln(os.Stderr, "fleetbench: -cpuprofile needs -reattach: terraform would start several providers that overwrite one profile")
+		os.Exit(2)
 	}
 	if o.runs < 1 || o.parallelism < 1 {
 		fmt.Fprintln(os.Stderr, "fleetbench: -runs and -parallelism must be at least 1")
@@ -113,20 +122,25 @@ func run(ctx context.Context, o options) error {
 
 	var samples []sample
 	for _, n := range o.ns {
+		variants := []string{variantFloor, variantL2msg}
+		if !o.floor {
+			variants = variants[1:]
+		}
 		fleets := map[string]*fleet{}
-		for _, v := range []string{variantFloor, variantL2msg} {
+		for _, v := range variants {
 			f, err := newFleet(ctx, root, v, n, prov, emu, baseURL, benchKey)
 			if err != nil {
 				return err
 			}
 			f.profileDir = o.cpuprofile
+			f.managed = !o.reattach
 			fleets[v] = f
 		}
 		for r := 1; r <= o.runs; r++ {
 			// Each command runs for the floor and then the provider, so
 			// both see the same load from whatever else shares the machine.
 			for _, c := range commands {
-				for _, v := range []string{variantFloor, variantL2msg} {
+				for _, v := range variants {
 					s, err := fleets[v].run(ctx, c, o.parallelism, r)
 					if err != nil {
 						return err
@@ -183,6 +197,7 @@ type meta struct {
 	Latency     string   `json:"latency"`
 	Parallelism int      `json:"parallelism"`
 	Runs        int      `json:"runs"`
+	Mode        string   `json:"mode"`
 	Duration    string   `json:"duration"`
 	Warnings    []string `json:"warnings,omitempty"`
 }
@@ -191,7 +206,10 @@ func describe(o options, took time.Duration) meta {
 	m := meta{
 		Label: o.label, Date: time.Now().UTC().Format(time.RFC3339), Go: runtime.Version(), CPUs: runtime.NumCPU(),
 		Ns: o.ns, Latency: o.latency.String(), Parallelism: o.parallelism, Runs: o.runs,
-		Duration: took.Round(time.Second).String(),
+		Duration: took.Round(time.Second).String(), Mode: "reattach",
+	}
+	if !o.reattach {
+		m.Mode = "managed (terraform starts the provider; its CPU is in terraform's, no peak memory)"
 	}
 	if out, err := exec.Command("git", "describe", "--always", "--dirty").Output(); err == nil {
 		m.Commit = strings.TrimSpace(string(out))
@@ -212,8 +230,8 @@ func (m meta) markdown() string {
 	if m.Label != "" {
 		fmt.Fprintf(&b, "%s\n\n", m.Label)
 	}
-	fmt.Fprintf(&b, "%s, commit %s, %s, %s, %d CPUs; latency %s per request, -parallelism=%d, %d run(s); took %s.\n",
-		m.Date, m.Commit, m.Go, m.Terraform, m.CPUs, m.Latency, m.Parallelism, m.Runs, m.Duration)
+	fmt.Fprintf(&b, "%s, commit %s, %s, %s, %d CPUs; latency %s per request, -parallelism=%d, %d run(s), provider mode %s; took %s.\n",
+		m.Date, m.Commit, m.Go, m.Terraform, m.CPUs, m.Latency, m.Parallelism, m.Runs, m.Mode, m.Duration)
 	for _, w := range m.Warnings {
 		fmt.Fprintf(&b, "\nWarning: %s.\n", w)
 	}

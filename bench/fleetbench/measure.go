@@ -51,6 +51,9 @@ type fleet struct {
 	emu     *emulator.Server
 	// profileDir, when set, receives a CPU profile of the provider per command.
 	profileDir string
+	// managed lets terraform start the provider, as in real use: no
+	// separate provider figures then, its CPU is in terraform's.
+	managed bool
 }
 
 func newFleet(ctx context.Context, root, variant string, n int, prov *tfrun.Provider, emu *emulator.Server, baseURL, apiKey string) (*fleet, error) {
@@ -102,7 +105,13 @@ func (f *fleet) run(ctx context.Context, command string, parallelism, run int) (
 		}
 		f.emu.ResetStats()
 		var u tfrun.Usage
-		res, u, err = f.wd.RunReattached(ctx, f.prov, env, args...)
+		if f.managed {
+			wd := *f.wd
+			wd.Env = append(append([]string(nil), f.wd.Env...), env...)
+			res, err = wd.Run(ctx, args...)
+		} else {
+			res, u, err = f.wd.RunReattached(ctx, f.prov, env, args...)
+		}
 		st := f.emu.Stats()
 		s.ProviderCPU, s.ProviderMaxRSS = u.CPU, u.MaxRSS
 		s.Requests, s.ByRoute = st.Total, st.ByRoute

@@ -54,17 +54,19 @@ func summarize(samples []sample) []row {
 	var rows []row
 	for _, k := range keys {
 		p, f := groups[k][variantL2msg], groups[k][variantFloor]
-		if len(p) == 0 || len(f) == 0 {
+		if len(p) == 0 {
 			continue
 		}
 		r := row{
 			N: k.n, Command: k.command, Runs: len(p),
 			Wall:        median(p, func(s sample) time.Duration { return s.Wall }),
-			FloorWall:   median(f, func(s sample) time.Duration { return s.Wall }),
 			CPU:         median(p, sample.CPU),
 			ProviderCPU: median(p, func(s sample) time.Duration { return s.ProviderCPU }),
-			FloorCPU:    median(f, sample.CPU),
 			WallTarget:  wallTargets[k.command],
+		}
+		if len(f) > 0 { // -floor=false leaves the ratios at 0
+			r.FloorWall = median(f, func(s sample) time.Duration { return s.Wall })
+			r.FloorCPU = median(f, sample.CPU)
 		}
 		for _, s := range p {
 			r.ProviderMaxRSS = max(r.ProviderMaxRSS, s.ProviderMaxRSS)
@@ -119,9 +121,14 @@ func table(rows []row) string {
 		if r.RequestLimit > 0 {
 			limit = fmt.Sprintf("≤ %d: %s", r.RequestLimit, verdict(r.Requests <= r.RequestLimit))
 		}
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %.2f | ≤ %.1f | %s | %s | %s | %s | %.2f | %.1f | %d | %.2f | %s |\n",
-			r.N, r.Command, secs(r.Wall), secs(r.FloorWall), r.WallRatio, r.WallTarget, verdict(r.WallRatio <= r.WallTarget),
-			secs(r.CPU), secs(r.ProviderCPU), secs(r.FloorCPU), r.CPURatio,
+		floorWall, wallRatio, met, floorCPU, cpuRatio := "–", "–", "–", "–", "–"
+		if r.FloorWall > 0 {
+			floorWall, wallRatio, met = secs(r.FloorWall), fmt.Sprintf("%.2f", r.WallRatio), verdict(r.WallRatio <= r.WallTarget)
+			floorCPU, cpuRatio = secs(r.FloorCPU), fmt.Sprintf("%.2f", r.CPURatio)
+		}
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | ≤ %.1f | %s | %s | %s | %s | %s | %.1f | %d | %.2f | %s |\n",
+			r.N, r.Command, secs(r.Wall), floorWall, wallRatio, r.WallTarget, met,
+			secs(r.CPU), secs(r.ProviderCPU), floorCPU, cpuRatio,
 			float64(r.ProviderMaxRSS)/(1<<20), r.Requests, r.RequestsPerInstance, limit)
 	}
 	return b.String()
