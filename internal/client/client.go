@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
+	"golang.org/x/time/rate"
 )
 
 // DefaultBaseURL is the hosted l2msg API; self-hosted Evolution API servers
@@ -34,6 +35,10 @@ type Config struct {
 	APIKey     string
 	UserAgent  string
 	HTTPClient *http.Client
+
+	// RequestsPerSecond caps the rate of requests this client sends,
+	// retries included; 0 means no limit.
+	RequestsPerSecond float64
 }
 
 // Client talks to one l2msg or Evolution API server. It is safe for
@@ -43,6 +48,9 @@ type Client struct {
 	apiKey    string
 	userAgent string
 	http      *http.Client
+
+	limiter *rate.Limiter // nil: no limit
+	listing listing
 }
 
 // New validates cfg and returns a Client.
@@ -80,6 +88,10 @@ func New(cfg Config) (*Client, error) {
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		}
 	}
+	limiter, err := newLimiter(cfg.RequestsPerSecond)
+	if err != nil {
+		return nil, err
+	}
 	ua := cfg.UserAgent
 	if ua == "" {
 		ua = "terraform-provider-l2msg"
@@ -89,6 +101,7 @@ func New(cfg Config) (*Client, error) {
 		apiKey:    cfg.APIKey,
 		userAgent: ua,
 		http:      hc,
+		limiter:   limiter,
 	}, nil
 }
 
@@ -124,6 +137,14 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) (isNu
 		req.Header.Set("Content-Type", "application/json")
 	}
 
+	if err := c.throttle(ctx); err != nil {
+		return false, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	if method != http.MethodGet {
+		// Whatever the outcome, the server may have changed: a failed
+		// write can still have been applied.
+		defer c.listing.invalidate()
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		// url.Error repeats the full URL, which is fine (no key in it),

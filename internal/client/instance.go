@@ -160,6 +160,8 @@ func (c *Client) Connect(ctx context.Context, name, number string) (*ConnectResu
 	if number != "" {
 		path += "?number=" + url.QueryEscape(number)
 	}
+	// A GET that changes the instance's state: the listing no longer holds.
+	defer c.listing.invalidate()
 	var ans wireConnect
 	if _, err := c.do(ctx, http.MethodGet, path, nil, &ans); err != nil {
 		return nil, err
