@@ -170,7 +170,7 @@ func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, r
 		name = state.ID.ValueString()
 	}
 
-	inst, err := r.client.FetchInstance(ctx, name)
+	inst, err := r.client.LookupInstance(ctx, name)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "l2msg instance no longer exists; removing it from state", map[string]any{"instance_name": name})
 		resp.State.RemoveResource(ctx)
@@ -189,6 +189,11 @@ func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, r
 		}
 	}
 	webhook, err := r.client.FindWebhook(ctx, name)
+	if client.IsNotFound(err) {
+		// Deleted after the shared listing was taken.
+		resp.State.RemoveResource(ctx)
+		return
+	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "read the webhook of", name, err)
 		return

@@ -40,6 +40,8 @@ func New(version string) func() provider.Provider {
 type providerModel struct {
 	APIKey  types.String `tfsdk:"api_key"`
 	BaseURL types.String `tfsdk:"base_url"`
+
+	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
 }
 
 func (p *l2msgProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -64,6 +66,8 @@ func (p *l2msgProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Optional:   true,
 				Validators: []validator.String{httpURL()},
 			},
+
+			"requests_per_second": requestsPerSecondAttribute(),
 		},
 	}
 }
@@ -96,6 +100,12 @@ func (p *l2msgProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	if !cfg.BaseURL.IsNull() {
 		baseURL = cfg.BaseURL.ValueString()
 	}
+	rps, diags := requestsPerSecond(cfg.RequestsPerSecond)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
 	if apiKey == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing l2msg API key",
 			"Set api_key in the provider block or the "+EnvAPIKey+" environment variable.")
@@ -106,6 +116,8 @@ func (p *l2msgProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		BaseURL:   baseURL,
 		APIKey:    apiKey,
 		UserAgent: fmt.Sprintf("terraform-provider-l2msg/%s terraform/%s", p.version, req.TerraformVersion),
+
+		RequestsPerSecond: rps,
 	})
 	if err != nil {
 		// A bad L2MSG_BASE_URL gets here: the schema validator only sees
