@@ -161,7 +161,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) (isNu
 		return false, c.newAPIError(method, path, resp, raw)
 	}
 
-	raw, err := io.ReadAll(resp.Body)
+	raw, err := readBody(resp)
 	if err != nil {
 		return false, &TransportError{Method: method, Path: path, Err: err}
 	}
@@ -172,10 +172,25 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) (isNu
 	if out == nil {
 		return false, nil
 	}
-	if err := json.Unmarshal(trimmed, out); err != nil {
+	if err := decodeJSON(trimmed, out); err != nil {
 		return false, fmt.Errorf("%s %s: decoding the server's answer: %w", method, path, err)
 	}
 	return false, nil
+}
+
+// readBody reads a success answer into a buffer sized from Content-Length
+// when the server sent one: a large listing then takes one allocation instead
+// of a dozen doublings. The hint is capped so that a lying header cannot
+// reserve much memory up front.
+func readBody(resp *http.Response) ([]byte, error) {
+	n := resp.ContentLength
+	if n <= 0 || n > 32<<20 {
+		return io.ReadAll(resp.Body)
+	}
+	var buf bytes.Buffer
+	buf.Grow(int(n) + bytes.MinRead)
+	_, err := buf.ReadFrom(resp.Body)
+	return buf.Bytes(), err
 }
 
 // TransportError is a request that got no HTTP answer: connection refused,
