@@ -41,6 +41,20 @@ type options struct {
 	label       string
 	floor       bool
 	reattach    bool
+	providerEnv envList
+}
+
+// envList collects repeated KEY=VALUE flags.
+type envList []string
+
+func (e *envList) String() string { return strings.Join(*e, " ") }
+
+func (e *envList) Set(v string) error {
+	if k, _, ok := strings.Cut(v, "="); !ok || k == "" {
+		return fmt.Errorf("%q is not KEY=VALUE", v)
+	}
+	*e = append(*e, v)
+	return nil
 }
 
 func main() {
@@ -56,6 +70,7 @@ func main() {
 	flag.BoolVar(&o.floor, "floor", true, "measure the terraform_data floor too (false: the provider alone, for profiling)")
 	flag.BoolVar(&o.reattach, "reattach", true, "start the provider for terraform (reattach mode) to read its CPU and peak memory; "+
 		"false lets terraform start it as users run it, its CPU then counted in terraform's")
+	flag.Var(&o.providerEnv, "provider-env", "KEY=VALUE added to the provider's environment, repeatable (with -reattach=false, terraform's too)")
 	flag.StringVar(&o.label, "label", "", "a note stored with the results, such as the code measured")
 	flag.Parse()
 	for _, f := range strings.Split(ns, ",") {
@@ -84,7 +99,7 @@ func main() {
 }
 
 func run(ctx context.Context, o options) error {
-	start := time.Now()
+	start, loadStart := time.Now(), loadavg()
 	root := o.workdir
 	if root == "" {
 		tmp, err := os.MkdirTemp("", "fleetbench-")
@@ -134,6 +149,7 @@ func run(ctx context.Context, o options) error {
 			}
 			f.profileDir = o.cpuprofile
 			f.managed = !o.reattach
+			f.env = o.providerEnv
 			fleets[v] = f
 		}
 		for r := 1; r <= o.runs; r++ {
@@ -155,6 +171,7 @@ func run(ctx context.Context, o options) error {
 
 	rows := summarize(samples)
 	info := describe(o, time.Since(start))
+	info.LoadStart, info.LoadEnd = loadStart, loadavg()
 	md := "# Fleet benchmark\n\n" + info.markdown() + "\n" + table(rows) + notes
 	fmt.Print("\n" + table(rows))
 	if err := os.WriteFile(filepath.Join(o.out, "latest.md"), []byte(md), 0o644); err != nil {
@@ -198,15 +215,32 @@ type meta struct {
 	Parallelism int      `json:"parallelism"`
 	Runs        int      `json:"runs"`
 	Mode        string   `json:"mode"`
+	ProviderEnv []string `json:"provider_env,omitempty"`
 	Duration    string   `json:"duration"`
 	Warnings    []string `json:"warnings,omitempty"`
+	// LoadStart and LoadEnd are /proc/loadavg: on a shared machine, other
+	// work shows in every wall time.
+	LoadStart string `json:"load_start,omitempty"`
+	LoadEnd   string `json:"load_end,omitempty"`
+}
+
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func describe(o options, took time.Duration) meta {
 	m := meta{
 		Label: o.label, Date: time.Now().UTC().Format(time.RFC3339), Go: runtime.Version(), CPUs: runtime.NumCPU(),
 		Ns: o.ns, Latency: o.latency.String(), Parallelism: o.parallelism, Runs: o.runs,
-		Duration: took.Round(time.Second).String(), Mode: "reattach",
+		Duration: took.Round(time.Second).String(), Mode: "reattach", ProviderEnv: o.providerEnv,
 	}
 	if !o.reattach {
 		m.Mode = "managed (terraform starts the provider; its CPU is in terraform's, no peak memory)"
@@ -232,6 +266,12 @@ func (m meta) markdown() string {
 	}
 	fmt.Fprintf(&b, "%s, commit %s, %s, %s, %d CPUs; latency %s per request, -parallelism=%d, %d run(s), provider mode %s; took %s.\n",
 		m.Date, m.Commit, m.Go, m.Terraform, m.CPUs, m.Latency, m.Parallelism, m.Runs, m.Mode, m.Duration)
+	if m.LoadStart != "" {
+		fmt.Fprintf(&b, "\nLoad average (1, 5, 15 min) at start: %s; at end: %s.\n", m.LoadStart, m.LoadEnd)
+	}
+	if len(m.ProviderEnv) > 0 {
+		fmt.Fprintf(&b, "\nProvider environment: %s.\n", strings.Join(m.ProviderEnv, " "))
+	}
 	for _, w := range m.Warnings {
 		fmt.Fprintf(&b, "\nWarning: %s.\n", w)
 	}

@@ -54,6 +54,8 @@ type fleet struct {
 	// managed lets terraform start the provider, as in real use: no
 	// separate provider figures then, its CPU is in terraform's.
 	managed bool
+	// env is added to the provider's environment.
+	env []string
 }
 
 func newFleet(ctx context.Context, root, variant string, n int, prov *tfrun.Provider, emu *emulator.Server, baseURL, apiKey string) (*fleet, error) {
@@ -98,7 +100,7 @@ func (f *fleet) run(ctx context.Context, command string, parallelism, run int) (
 	if f.variant == variantFloor {
 		res, err = f.wd.Run(ctx, args...)
 	} else {
-		var env []string
+		env := append([]string(nil), f.env...)
 		if f.profileDir != "" {
 			name := fmt.Sprintf("%s-%d-run%d.pprof", command, f.n, run)
 			env = append(env, "L2MSG_PROVIDER_CPUPROFILE="+filepath.Join(f.profileDir, name))
