@@ -35,6 +35,7 @@ type options struct {
 	latency     time.Duration
 	parallelism int
 	runs        int
+	plans       int
 	out         string
 	workdir     string
 	cpuprofile  string
@@ -64,9 +65,10 @@ func main() {
 	flag.DurationVar(&o.latency, "latency", 20*time.Millisecond, "latency the emulator adds to every API request")
 	flag.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism")
 	flag.IntVar(&o.runs, "runs", 1, "repetitions of every command; the table shows medians")
+	flag.IntVar(&o.plans, "plans", 3, "no-change plans per run: they change nothing, so repeating them is cheap")
 	flag.StringVar(&o.out, "out", "bench/results", "folder for latest.md and latest.json")
 	flag.StringVar(&o.workdir, "workdir", "", "folder for terraform working directories (default: a temporary folder, removed at the end)")
-	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "folder for CPU profiles of the provider, one per command (builds it with -tags pprof)")
+	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "folder for CPU and allocation profiles of the provider, per command (builds it with -tags pprof)")
 	flag.BoolVar(&o.floor, "floor", true, "measure the terraform_data floor too (false: the provider alone, for profiling)")
 	flag.BoolVar(&o.reattach, "reattach", true, "start the provider for terraform (reattach mode) to read its CPU and peak memory; "+
 		"false lets terraform start it as users run it, its CPU then counted in terraform's")
@@ -85,8 +87,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "fleetbench: -cpuprofile needs -reattach: terraform would start several providers that overwrite one profile")
 		os.Exit(2)
 	}
-	if o.runs < 1 || o.parallelism < 1 {
-		fmt.Fprintln(os.Stderr, "fleetbench: -runs and -parallelism must be at least 1")
+	if o.runs < 1 || o.plans < 1 || o.parallelism < 1 {
+		fmt.Fprintln(os.Stderr, "fleetbench: -runs, -plans and -parallelism must be at least 1")
 		os.Exit(2)
 	}
 
@@ -156,14 +158,20 @@ func run(ctx context.Context, o options) error {
 			// Each command runs for the floor and then the provider, so
 			// both see the same load from whatever else shares the machine.
 			for _, c := range commands {
-				for _, v := range variants {
-					s, err := fleets[v].run(ctx, c, o.parallelism, r)
-					if err != nil {
-						return err
+				reps := 1
+				if c == "plan" {
+					reps = o.plans
+				}
+				for range reps {
+					for _, v := range variants {
+						s, err := fleets[v].run(ctx, c, o.parallelism, r)
+						if err != nil {
+							return err
+						}
+						logf("N=%d run %d %-7s %-5s wall %6.2fs cpu %6.2fs requests %d",
+							n, r, c, v, s.Wall.Seconds(), s.CPU().Seconds(), s.Requests)
+						samples = append(samples, s)
 					}
-					logf("N=%d run %d %-7s %-5s wall %6.2fs cpu %6.2fs requests %d",
-						n, r, c, v, s.Wall.Seconds(), s.CPU().Seconds(), s.Requests)
-					samples = append(samples, s)
 				}
 			}
 		}
@@ -193,14 +201,14 @@ func run(ctx context.Context, o options) error {
 }
 
 const notes = `
-- Figures are medians over the runs; requests and peak memory are the maxima.
+- Figures are medians over the runs (and the repeated plans); requests and peak memory are the maxima.
 - The floor is the same fleet in terraform_data: terraform's own cost, no provider, no network.
 - CPU is terraform's user+system time plus the provider's. The provider runs in reattach mode
   (started by the benchmark with -debug), so one provider process serves the whole command and
   its peak RSS and CPU are read when it exits; terraform would otherwise start one per walk.
 - The emulator runs inside the benchmark process; its CPU is in neither column.
-- Targets (defined at N = 500): plan ≤ 1.8×, apply ≤ 1.3×, destroy ≤ 1.2× the floor's wall time;
-  a no-change plan makes at most N + 2 requests.
+- Targets, judged at N = 500 only: plan ≤ 1.8×, apply ≤ 1.3×, destroy ≤ 1.2× the floor's wall time;
+  a no-change plan makes at most N + 2 requests (judged at every N).
 `
 
 type meta struct {
@@ -214,6 +222,7 @@ type meta struct {
 	Latency     string   `json:"latency"`
 	Parallelism int      `json:"parallelism"`
 	Runs        int      `json:"runs"`
+	Plans       int      `json:"plans"`
 	Mode        string   `json:"mode"`
 	ProviderEnv []string `json:"provider_env,omitempty"`
 	Duration    string   `json:"duration"`
@@ -239,7 +248,7 @@ func loadavg() string {
 func describe(o options, took time.Duration) meta {
 	m := meta{
 		Label: o.label, Date: time.Now().UTC().Format(time.RFC3339), Go: runtime.Version(), CPUs: runtime.NumCPU(),
-		Ns: o.ns, Latency: o.latency.String(), Parallelism: o.parallelism, Runs: o.runs,
+		Ns: o.ns, Latency: o.latency.String(), Parallelism: o.parallelism, Runs: o.runs, Plans: o.plans,
 		Duration: took.Round(time.Second).String(), Mode: "reattach", ProviderEnv: o.providerEnv,
 	}
 	if !o.reattach {
@@ -264,8 +273,8 @@ func (m meta) markdown() string {
 	if m.Label != "" {
 		fmt.Fprintf(&b, "%s\n\n", m.Label)
 	}
-	fmt.Fprintf(&b, "%s, commit %s, %s, %s, %d CPUs; latency %s per request, -parallelism=%d, %d run(s), provider mode %s; took %s.\n",
-		m.Date, m.Commit, m.Go, m.Terraform, m.CPUs, m.Latency, m.Parallelism, m.Runs, m.Mode, m.Duration)
+	fmt.Fprintf(&b, "%s, commit %s, %s, %s, %d CPUs; latency %s per request, -parallelism=%d, %d run(s) with %d no-change plans each, provider mode %s; took %s.\n",
+		m.Date, m.Commit, m.Go, m.Terraform, m.CPUs, m.Latency, m.Parallelism, m.Runs, m.Plans, m.Mode, m.Duration)
 	if m.LoadStart != "" {
 		fmt.Fprintf(&b, "\nLoad average (1, 5, 15 min) at start: %s; at end: %s.\n", m.LoadStart, m.LoadEnd)
 	}

@@ -102,8 +102,9 @@ func (f *fleet) run(ctx context.Context, command string, parallelism, run int) (
 	} else {
 		env := append([]string(nil), f.env...)
 		if f.profileDir != "" {
-			name := fmt.Sprintf("%s-%d-run%d.pprof", command, f.n, run)
-			env = append(env, "L2MSG_PROVIDER_CPUPROFILE="+filepath.Join(f.profileDir, name))
+			name := fmt.Sprintf("%s-%d-run%d", command, f.n, run)
+			env = append(env, "L2MSG_PROVIDER_CPUPROFILE="+filepath.Join(f.profileDir, name+".cpu.pprof"),
+				"L2MSG_PROVIDER_ALLOCPROFILE="+filepath.Join(f.profileDir, name+".allocs.pprof"))
 		}
 		f.emu.ResetStats()
 		var u tfrun.Usage

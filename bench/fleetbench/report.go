@@ -11,13 +11,14 @@ import (
 type row struct {
 	N       int    `json:"n"`
 	Command string `json:"command"`
-	Runs    int    `json:"runs"`
+	Samples int    `json:"samples"`
 
 	Wall      time.Duration `json:"wall_ns"`
 	FloorWall time.Duration `json:"floor_wall_ns"`
 	WallRatio float64       `json:"wall_ratio"`
-	// WallTarget is the issue's ceiling for WallRatio (defined at N = 500).
-	WallTarget float64 `json:"wall_target"`
+	// WallTarget is the ceiling for WallRatio; 0 where none is set (the
+	// targets are defined at N = 500).
+	WallTarget float64 `json:"wall_target,omitempty"`
 
 	CPU         time.Duration `json:"cpu_ns"`
 	ProviderCPU time.Duration `json:"provider_cpu_ns"`
@@ -33,6 +34,9 @@ type row struct {
 }
 
 var wallTargets = map[string]float64{"plan": 1.8, "apply": 1.3, "destroy": 1.2}
+
+// targetN is the fleet size the wall-time targets are defined for.
+const targetN = 500
 
 // summarize pairs each command's provider samples with the floor's, taking
 // medians over runs so one noisy run on a shared machine does not decide.
@@ -58,11 +62,13 @@ func summarize(samples []sample) []row {
 			continue
 		}
 		r := row{
-			N: k.n, Command: k.command, Runs: len(p),
+			N: k.n, Command: k.command, Samples: len(p),
 			Wall:        median(p, func(s sample) time.Duration { return s.Wall }),
 			CPU:         median(p, sample.CPU),
 			ProviderCPU: median(p, func(s sample) time.Duration { return s.ProviderCPU }),
-			WallTarget:  wallTargets[k.command],
+		}
+		if k.n == targetN {
+			r.WallTarget = wallTargets[k.command]
 		}
 		if len(f) > 0 { // -floor=false leaves the ratios at 0
 			r.FloorWall = median(f, func(s sample) time.Duration { return s.Wall })
@@ -121,13 +127,19 @@ func table(rows []row) string {
 		if r.RequestLimit > 0 {
 			limit = fmt.Sprintf("≤ %d: %s", r.RequestLimit, verdict(r.Requests <= r.RequestLimit))
 		}
-		floorWall, wallRatio, met, floorCPU, cpuRatio := "–", "–", "–", "–", "–"
-		if r.FloorWall > 0 {
-			floorWall, wallRatio, met = secs(r.FloorWall), fmt.Sprintf("%.2f", r.WallRatio), verdict(r.WallRatio <= r.WallTarget)
-			floorCPU, cpuRatio = secs(r.FloorCPU), fmt.Sprintf("%.2f", r.CPURatio)
+		floorWall, wallRatio, target, met, floorCPU, cpuRatio := "–", "–", "–", "–", "–", "–"
+		if r.WallTarget > 0 {
+			target = fmt.Sprintf("≤ %.1f", r.WallTarget)
 		}
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | ≤ %.1f | %s | %s | %s | %s | %s | %.1f | %d | %.2f | %s |\n",
-			r.N, r.Command, secs(r.Wall), floorWall, wallRatio, r.WallTarget, met,
+		if r.FloorWall > 0 {
+			floorWall, wallRatio = secs(r.FloorWall), fmt.Sprintf("%.2f", r.WallRatio)
+			floorCPU, cpuRatio = secs(r.FloorCPU), fmt.Sprintf("%.2f", r.CPURatio)
+			if r.WallTarget > 0 {
+				met = verdict(r.WallRatio <= r.WallTarget)
+			}
+		}
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %d | %.2f | %s |\n",
+			r.N, r.Command, secs(r.Wall), floorWall, wallRatio, target, met,
 			secs(r.CPU), secs(r.ProviderCPU), floorCPU, cpuRatio,
 			float64(r.ProviderMaxRSS)/(1<<20), r.Requests, r.RequestsPerInstance, limit)
 	}
