@@ -36,8 +36,8 @@ type Config struct {
 	UserAgent  string
 	HTTPClient *http.Client
 
-	// RequestsPerSecond caps the rate of requests this client sends,
-	// retries included; 0 means no limit.
+	// RequestsPerSecond caps the rate at which this client sends requests
+	// (every attempt that goes through do); 0 means no limit.
 	RequestsPerSecond float64
 }
 
