@@ -19,6 +19,7 @@ import (
 
 	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/time/rate"
 )
 
 // DefaultBaseURL is the hosted l2msg API; self-hosted Evolution API servers
@@ -50,6 +51,10 @@ type Config struct {
 	MaxRetryDelay time.Duration
 	// Log, when set, receives every attempt and retry.
 	Log LogFunc
+
+	// RequestsPerSecond caps the rate of requests this client sends,
+	// retries included; 0 means no limit.
+	RequestsPerSecond float64
 }
 
 // Client talks to one l2msg or Evolution API server. It is safe for
@@ -64,6 +69,9 @@ type Client struct {
 	minRetryDelay time.Duration
 	maxRetryDelay time.Duration
 	log           LogFunc
+
+	limiter *rate.Limiter // nil: no limit
+	listing listing
 }
 
 // New validates cfg and returns a Client.
@@ -111,6 +119,10 @@ func New(cfg Config) (*Client, error) {
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		}
 	}
+	limiter, err := newLimiter(cfg.RequestsPerSecond)
+	if err != nil {
+		return nil, err
+	}
 	ua := cfg.UserAgent
 	if ua == "" {
 		ua = "terraform-provider-l2msg"
@@ -124,6 +136,7 @@ func New(cfg Config) (*Client, error) {
 		minRetryDelay: minDelay,
 		maxRetryDelay: maxDelay,
 		log:           cfg.Log,
+		limiter:       limiter,
 	}, nil
 }
 
@@ -168,6 +181,13 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) (isNu
 		req.Header.Set("Content-Type", "application/json")
 	}
 
+	if method != http.MethodGet {
+		// Whatever the outcome, the server may have changed: a failed
+		// write can still have been applied.
+		defer c.listing.invalidate()
+	}
+	// The limiter is waited on before every attempt, retries included
+	// (exchange.onRequest), so a burst of retries stays under the rate too.
 	x := c.newExchange(ctx, method, path)
 	resp, err := x.retryClient().Do(req)
 	if err != nil {
@@ -201,7 +221,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) (isNu
 	}
 	x.log(LogDebug, "l2msg API answered", map[string]any{"method": method, "path": path, "attempt": x.attempts, "status": resp.StatusCode})
 
-	raw, err := io.ReadAll(resp.Body)
+	raw, err := readBody(resp)
 	if err != nil {
 		err = &TransportError{Method: method, Path: path, Err: err, Attempts: x.attempts}
 		if !x.idempotent {
@@ -216,7 +236,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) (isNu
 	if out == nil {
 		return false, nil
 	}
-	if err := json.Unmarshal(trimmed, out); err != nil {
+	if err := decodeJSON(trimmed, out); err != nil {
 		err = fmt.Errorf("%s %s: decoding the server's answer: %w", method, path, err)
 		if !x.idempotent {
 			// The server said it did the work; only its answer is lost.
@@ -225,6 +245,21 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) (isNu
 		return false, err
 	}
 	return false, nil
+}
+
+// readBody reads a success answer into a buffer sized from Content-Length
+// when the server sent one: a large listing then takes one allocation instead
+// of a dozen doublings. The hint is capped so that a lying header cannot
+// reserve much memory up front.
+func readBody(resp *http.Response) ([]byte, error) {
+	n := resp.ContentLength
+	if n <= 0 || n > 32<<20 {
+		return io.ReadAll(resp.Body)
+	}
+	var buf bytes.Buffer
+	buf.Grow(int(n) + bytes.MinRead)
+	_, err := buf.ReadFrom(resp.Body)
+	return buf.Bytes(), err
 }
 
 // TransportError is a request that got no HTTP answer: connection refused,

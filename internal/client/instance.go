@@ -86,11 +86,7 @@ func (c *Client) FetchInstances(ctx context.Context) ([]Instance, error) {
 	if _, err := c.do(ctx, http.MethodGet, "/instance/fetchInstances", nil, &list); err != nil {
 		return nil, err
 	}
-	out := make([]Instance, len(list))
-	for i := range list {
-		out[i] = list[i].instance()
-	}
-	return out, nil
+	return list.instances(), nil
 }
 
 // DeleteInstance asks the server to delete an instance. The server removes
@@ -148,6 +144,8 @@ func (c *Client) Connect(ctx context.Context, name, number string) (*ConnectResu
 	if number != "" {
 		path += "?number=" + url.QueryEscape(number)
 	}
+	// A GET that changes the instance's state: the listing no longer holds.
+	defer c.listing.invalidate()
 	var ans wireConnect
 	if _, err := c.do(ctx, http.MethodGet, path, nil, &ans); err != nil {
 		return nil, err

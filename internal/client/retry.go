@@ -200,6 +200,9 @@ func (x *exchange) backoff(minDelay, maxDelay time.Duration, attempt int, resp *
 }
 
 func (x *exchange) onRequest(_ retryablehttp.Logger, _ *http.Request, attempt int) {
+	// The hook cannot fail the attempt; a context that ends while waiting
+	// fails the request that follows, with the context's error.
+	_ = x.c.throttle(x.ctx)
 	x.attempts = attempt + 1
 	x.log(LogDebug, "sending l2msg API request", x.fields())
 }

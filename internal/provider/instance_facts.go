@@ -26,7 +26,9 @@ type remoteInstance struct {
 // out of fetchInstances) and its webhook (never part of fetchInstances).
 // On error it also returns what it was doing, for addAPIError.
 func readInstance(ctx context.Context, c *client.Client, name string) (*remoteInstance, string, error) {
-	inst, err := c.FetchInstance(ctx, name)
+	// Reads share one fetchInstances listing per run, so a refresh costs
+	// one request plus a webhook lookup per instance.
+	inst, err := c.LookupInstance(ctx, name)
 	if err != nil {
 		return nil, "read", err
 	}
@@ -36,6 +38,8 @@ func readInstance(ctx context.Context, c *client.Client, name string) (*remoteIn
 			return nil, "read the settings of", err
 		}
 	}
+	// A 404 here (an instance deleted after the listing was taken) reads
+	// as not found, like the lookup's.
 	if ri.Webhook, err = c.FindWebhook(ctx, name); err != nil {
 		return nil, "read the webhook of", err
 	}

@@ -50,6 +50,8 @@ type providerModel struct {
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 	MinRetryDelay  types.String `tfsdk:"min_retry_delay"`
 	MaxRetryDelay  types.String `tfsdk:"max_retry_delay"`
+
+	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
 }
 
 func (p *l2msgProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -78,6 +80,8 @@ func (p *l2msgProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			"request_timeout": durationAttribute("How long one API request may take before it is abandoned (and retried when safe)", EnvRequestTimeout, client.DefaultRequestTimeout),
 			"min_retry_delay": durationAttribute("The first wait before a retry; each later wait doubles, with jitter", EnvMinRetryDelay, client.DefaultMinRetryDelay),
 			"max_retry_delay": durationAttribute("The longest wait before a retry, also the cap on a server's Retry-After; at least min_retry_delay", EnvMaxRetryDelay, client.DefaultMaxRetryDelay),
+
+			"requests_per_second": requestsPerSecondAttribute(),
 		},
 	}
 }
@@ -95,6 +99,13 @@ func (p *l2msgProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	cc.UserAgent = fmt.Sprintf("terraform-provider-l2msg/%s terraform/%s", p.version, req.TerraformVersion)
 	cc.Log = clientLog
+
+	rps, diags := requestsPerSecond(cfg.RequestsPerSecond)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cc.RequestsPerSecond = rps
 
 	c, err := client.New(cc)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 )
 
@@ -37,6 +38,9 @@ type BuildOptions struct {
 	ModuleRoot string
 	// Race builds the provider with the race detector.
 	Race bool
+	// Tags are build tags, such as "pprof" for a provider that writes a
+	// CPU profile (see main_pprof.go).
+	Tags []string
 }
 
 // BuildProvider builds the provider into dir/mirror and writes
@@ -55,6 +59,9 @@ func BuildProvider(ctx context.Context, dir string, opts BuildOptions) (*Provide
 	args := []string{"build", "-o", bin, "-ldflags", "-X main.version=" + ProviderVersion}
 	if opts.Race {
 		args = append(args, "-race")
+	}
+	if len(opts.Tags) > 0 {
+		args = append(args, "-tags", strings.Join(opts.Tags, ","))
 	}
 	cmd := exec.CommandContext(ctx, "go", append(args, ".")...)
 	cmd.Dir = root

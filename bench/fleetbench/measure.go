@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
+	"github.com/l2msg/terraform-provider-l2msg/internal/tfrun"
+)
+
+// Variants measured: the provider against the emulator, and the
+// terraform_data floor.
+const (
+	variantL2msg = "l2msg"
+	variantFloor = "floor"
+)
+
+// commands are measured in this order; each needs the one before it.
+var commands = []string{"apply", "plan", "destroy"}
+
+// sample is one terraform command of one variant.
+type sample struct {
+	Variant string        `json:"variant"`
+	N       int           `json:"n"`
+	Command string        `json:"command"`
+	Run     int           `json:"run"`
+	Wall    time.Duration `json:"wall_ns"`
+	// TerraformCPU is terraform's user+system time with the children it
+	// waited for; the reattached provider is not one of them.
+	TerraformCPU time.Duration `json:"terraform_cpu_ns"`
+	ProviderCPU  time.Duration `json:"provider_cpu_ns"`
+	// ProviderMaxRSS is the provider process's peak RSS in bytes.
+	ProviderMaxRSS int64          `json:"provider_max_rss_bytes"`
+	Requests       int            `json:"requests"`
+	ByRoute        map[string]int `json:"requests_by_route,omitempty"`
+}
+
+// CPU is the CPU time of the whole command: terraform plus the provider.
+func (s sample) CPU() time.Duration { return s.TerraformCPU + s.ProviderCPU }
+
+// fleet is one working directory holding N resources of one variant.
+type fleet struct {
+	variant string
+	n       int
+	wd      *tfrun.Workdir
+	prov    *tfrun.Provider
+	emu     *emulator.Server
+	// profileDir, when set, receives a CPU profile of the provider per command.
+	profileDir string
+	// managed lets terraform start the provider, as in real use: no
+	// separate provider figures then, its CPU is in terraform's.
+	managed bool
+	// env is added to the provider's environment.
+	env []string
+}
+
+func newFleet(ctx context.Context, root, variant string, n int, prov *tfrun.Provider, emu *emulator.Server, baseURL, apiKey string) (*fleet, error) {
+	dir := filepath.Join(root, variant+"-"+strconv.Itoa(n))
+	wd, err := tfrun.NewWorkdir(dir, prov)
+	if err != nil {
+		return nil, err
+	}
+	cfg := floorConfig(n)
+	if variant == variantL2msg {
+		cfg = l2msgConfig(n, baseURL, apiKey)
+	}
+	if err := wd.WriteFile("main.tf", cfg); err != nil {
+		return nil, err
+	}
+	if _, err := wd.Run(ctx, "init", "-input=false"); err != nil {
+		return nil, err
+	}
+	return &fleet{variant: variant, n: n, wd: wd, prov: prov, emu: emu}, nil
+}
+
+func (f *fleet) args(command string, parallelism int) []string {
+	p := "-parallelism=" + strconv.Itoa(parallelism)
+	switch command {
+	case "plan":
+		// -detailed-exitcode: 2 means the plan is not empty, which the
+		// benchmark refuses to report as a no-change plan.
+		return []string{"plan", "-input=false", "-detailed-exitcode", p}
+	default:
+		return []string{command, "-input=false", "-auto-approve", p}
+	}
+}
+
+// run measures one command.
+func (f *fleet) run(ctx context.Context, command string, parallelism, run int) (sample, error) {
+	s := sample{Variant: f.variant, N: f.n, Command: command, Run: run}
+	args := f.args(command, parallelism)
+	var (
+		res tfrun.Result
+		err error
+	)
+	if f.variant == variantFloor {
+		res, err = f.wd.Run(ctx, args...)
+	} else {
+		env := append([]string(nil), f.env...)
+		if f.profileDir != "" {
+			name := fmt.Sprintf("%s-%d-run%d", command, f.n, run)
+			env = append(env, "L2MSG_PROVIDER_CPUPROFILE="+filepath.Join(f.profileDir, name+".cpu.pprof"),
+				"L2MSG_PROVIDER_ALLOCPROFILE="+filepath.Join(f.profileDir, name+".allocs.pprof"))
+		}
+		f.emu.ResetStats()
+		var u tfrun.Usage
+		if f.managed {
+			wd := *f.wd
+			wd.Env = append(append([]string(nil), f.wd.Env...), env...)
+			res, err = wd.Run(ctx, args...)
+		} else {
+			res, u, err = f.wd.RunReattached(ctx, f.prov, env, args...)
+		}
+		st := f.emu.Stats()
+		s.ProviderCPU, s.ProviderMaxRSS = u.CPU, u.MaxRSS
+		s.Requests, s.ByRoute = st.Total, st.ByRoute
+	}
+	s.Wall, s.TerraformCPU = res.Wall, res.CPU
+	if err != nil {
+		return s, fmt.Errorf("%s fleet of %d: %w", f.variant, f.n, err)
+	}
+	if f.variant == variantL2msg && command == "destroy" {
+		if left := f.emu.Names(); len(left) != 0 {
+			return s, fmt.Errorf("destroy left %d instances on the emulator", len(left))
+		}
+	}
+	return s, nil
+}
+
+func mkdirAll(dirs ...string) error {
+	for _, d := range dirs {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+	return nil
+}

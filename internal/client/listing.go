@@ -1,0 +1,154 @@
+package client
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// A refresh of N instances would otherwise ask fetchInstances N times. The
+// unfiltered listing holds every instance with its settings, so one request
+// can answer every lookup of a terraform walk: the provider configures a new
+// client for each walk, so the listing lives no longer than one command.
+//
+// Staleness: the listing is a snapshot, like any refresh that reads
+// instances one after another. It is dropped by every write this client
+// makes (a plan or a refresh makes none; an apply does not read back through
+// it), and it is refetched once older than listingMaxAge, so that a long
+// refresh of a large fleet on a slow network does not report minutes-old
+// values for the instances it reaches last. A change made by someone else
+// while the refresh runs may be missed either way; the next plan sees it.
+const (
+	listingMaxAge = 30 * time.Second
+	// A failed listing is not retried for every lookup: lookups go to the
+	// server one by one until then, as they did without a listing.
+	failedListingMaxAge = 5 * time.Second
+	// listingTimeout bounds a shared fetch, which no single caller's
+	// context owns.
+	listingTimeout = 2 * time.Minute
+)
+
+// listing is the client's shared fetchInstances answer.
+type listing struct {
+	mu       sync.Mutex
+	gen      uint64 // bumped by every write
+	snap     *listingSnapshot
+	inflight *listingFetch
+	now      func() time.Time // nil: time.Now; tests set it
+}
+
+type listingSnapshot struct {
+	gen    uint64
+	at     time.Time
+	byName map[string]Instance
+	err    error // the fetch failed: look names up one by one
+}
+
+type listingFetch struct {
+	gen  uint64
+	done chan struct{}
+	snap *listingSnapshot
+}
+
+func (l *listing) clock() time.Time {
+	if l.now != nil {
+		return l.now()
+	}
+	return time.Now()
+}
+
+// invalidate drops the listing. A fetch already in flight still answers the
+// lookups that joined it, which started before the write, but its answer is
+// not kept for later ones.
+func (l *listing) invalidate() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.gen++
+	l.snap = nil
+}
+
+// LookupInstance returns one instance by name, like FetchInstance, but
+// serves it from a listing of every instance shared by all lookups until
+// the next write (see listingMaxAge). A name missing from the listing is
+// looked up on its own before it is reported as not found: the listing may
+// predate the instance, or leave out instances the key cannot list.
+func (c *Client) LookupInstance(ctx context.Context, name string) (*Instance, error) {
+	snap, err := c.sharedListing(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if snap.err == nil {
+		if inst, ok := snap.byName[name]; ok {
+			// The copy shares Settings with the listing: copy it too,
+			// so a caller cannot change what other lookups see.
+			if inst.Settings != nil {
+				s := *inst.Settings
+				inst.Settings = &s
+			}
+			return &inst, nil
+		}
+	}
+	return c.FetchInstance(ctx, name)
+}
+
+// sharedListing returns a current listing, fetching it at most once however
+// many lookups ask at the same time. The error is only ever ctx's.
+func (c *Client) sharedListing(ctx context.Context) (*listingSnapshot, error) {
+	l := &c.listing
+	l.mu.Lock()
+	if s := l.snap; s != nil && s.gen == l.gen && l.fresh(s) {
+		l.mu.Unlock()
+		return s, nil
+	}
+	f := l.inflight
+	if f == nil || f.gen != l.gen {
+		f = &listingFetch{gen: l.gen, done: make(chan struct{})}
+		l.inflight = f
+		go c.fetchListing(context.WithoutCancel(ctx), f)
+	}
+	l.mu.Unlock()
+
+	select {
+	case <-f.done:
+		return f.snap, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (l *listing) fresh(s *listingSnapshot) bool {
+	maxAge := listingMaxAge
+	if s.err != nil {
+		maxAge = failedListingMaxAge
+	}
+	return l.clock().Sub(s.at) < maxAge
+}
+
+// fetchListing runs one shared fetch. Its context carries the first caller's
+// values but not its cancellation: one lookup giving up must not fail the
+// others waiting on the same answer.
+func (c *Client) fetchListing(ctx context.Context, f *listingFetch) {
+	ctx, cancel := context.WithTimeout(ctx, listingTimeout)
+	defer cancel()
+	l := &c.listing
+	at := l.clock()
+	list, err := c.FetchInstances(ctx)
+	snap := &listingSnapshot{gen: f.gen, at: at, err: err}
+	if err == nil {
+		snap.byName = make(map[string]Instance, len(list))
+		for _, inst := range list {
+			snap.byName[inst.Name] = inst
+		}
+	}
+	f.snap = snap
+
+	l.mu.Lock()
+	if l.gen == f.gen {
+		l.snap = snap
+	}
+	if l.inflight == f {
+		l.inflight = nil
+	}
+	l.mu.Unlock()
+	close(f.done)
+}
