@@ -10,10 +10,10 @@ func TestTuneGC(t *testing.T) {
 	old := debug.SetGCPercent(100)
 	t.Cleanup(func() { debug.SetGCPercent(old) })
 
-	if v, ok := os.LookupEnv("GOGC"); ok {
-		t.Cleanup(func() { os.Setenv("GOGC", v) })
-	}
-	os.Unsetenv("GOGC")
+	// t.Setenv restores GOGC afterwards; the variable must then be unset,
+	// not empty, for tuneGC to see no user choice.
+	t.Setenv("GOGC", "")
+	_ = os.Unsetenv("GOGC")
 	tuneGC()
 	if got := debug.SetGCPercent(100); got != gcPercent {
 		t.Errorf("without GOGC: GC percent %d, want %d", got, gcPercent)

@@ -12,12 +12,12 @@ func clearTFLog(t *testing.T) {
 		name, _, _ := strings.Cut(kv, "=")
 		if strings.HasPrefix(name, "TF_LOG") {
 			t.Setenv(name, "") // registers the restore
-			os.Unsetenv(name)
+			_ = os.Unsetenv(name)
 		}
 	}
 	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_L2MSG"} {
 		t.Setenv(name, "")
-		os.Unsetenv(name)
+		_ = os.Unsetenv(name)
 	}
 }
 

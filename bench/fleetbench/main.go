@@ -108,7 +108,7 @@ func run(ctx context.Context, o options) error {
 		if err != nil {
 			return err
 		}
-		defer os.RemoveAll(tmp)
+		defer func() { _ = os.RemoveAll(tmp) }()
 		root = tmp
 	}
 	if err := mkdirAll(root, o.out); err != nil {
@@ -134,7 +134,7 @@ func run(ctx context.Context, o options) error {
 	}
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
+	defer func() { _ = srv.Close() }()
 	baseURL := "http://" + ln.Addr().String() + emu.Prefix()
 
 	var samples []sample
