@@ -146,9 +146,15 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 		// Saved as the create stored it; corrected below once known.
 		resp.Diagnostics.Append(state.setWebhook(ctx, createdWebhook(webhook))...)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
+	// Saving state is costly at fleet scale, so the early save that keeps a
+	// created instance recorded is made only when more calls follow.
+	readBack := webhook != nil && (plan.webhookEventsUnknown() || needsWebhookSet)
+	waits := !state.WaitForConnection.IsNull() && !state.WaitForConnection.IsUnknown()
+	if adopted || needsWebhookSet || readBack || waits {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 
 	if adopted {
@@ -167,7 +173,7 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 		resp.Diagnostics.Append(state.setWebhook(ctx, webhook)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	}
-	if webhook != nil && (plan.webhookEventsUnknown() || needsWebhookSet) {
+	if readBack {
 		state.Webhook = plan.Webhook
 		if !r.readBackWebhook(ctx, name, &state, &resp.Diagnostics) {
 			return
