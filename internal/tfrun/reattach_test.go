@@ -2,11 +2,7 @@ package tfrun
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"testing"
-
-	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
 )
 
 func TestReattachLine(t *testing.T) {
@@ -29,36 +25,8 @@ func TestReattachLine(t *testing.T) {
 // TestRunReattached proves terraform uses the provider the caller started,
 // and that its usage is read when it exits.
 func TestRunReattached(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("TF_ACC not set: this runs the terraform CLI")
-	}
 	ctx := context.Background()
-	p, err := BuildProvider(ctx, t.TempDir(), BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	emu, url := emulator.NewTestServer(t, emulator.Options{APIKey: "k"})
-	w, err := NewWorkdir(t.TempDir(), p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := fmt.Sprintf(`
-terraform {
-  required_providers {
-    l2msg = { source = "l2msg/l2msg" }
-  }
-}
-provider "l2msg" {
-  base_url = %q
-  api_key  = "k"
-}
-resource "l2msg_instance" "x" {
-  instance_name = "reattached"
-}
-`, url)
-	if err := w.WriteFile("main.tf", cfg); err != nil {
-		t.Fatal(err)
-	}
+	emu, w, p := newOneInstanceWorkdir(t, "reattached")
 	if _, err := w.Run(ctx, "init"); err != nil {
 		t.Fatal(err)
 	}

@@ -13,36 +13,8 @@ import (
 // TestInitApplyDestroy proves the mirror set-up works end to end: a real
 // init finds the built provider, and apply and destroy reach the emulator.
 func TestInitApplyDestroy(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("TF_ACC not set: this runs the terraform CLI")
-	}
 	ctx := context.Background()
-	p, err := BuildProvider(ctx, t.TempDir(), BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	emu, url := emulator.NewTestServer(t, emulator.Options{APIKey: "k"})
-	w, err := NewWorkdir(t.TempDir(), p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := fmt.Sprintf(`
-terraform {
-  required_providers {
-    l2msg = { source = "l2msg/l2msg" }
-  }
-}
-provider "l2msg" {
-  base_url = %q
-  api_key  = "k"
-}
-resource "l2msg_instance" "x" {
-  instance_name = "tfrun"
-}
-`, url)
-	if err := w.WriteFile("main.tf", cfg); err != nil {
-		t.Fatal(err)
-	}
+	emu, w, _ := newOneInstanceWorkdir(t, "tfrun")
 	for _, args := range [][]string{{"init"}, {"apply", "-auto-approve"}} {
 		if _, err := w.Run(ctx, args...); err != nil {
 			t.Fatal(err)
@@ -64,4 +36,41 @@ resource "l2msg_instance" "x" {
 	if names := emu.Names(); len(names) != 0 {
 		t.Fatalf("left on the server: %v", names)
 	}
+}
+
+// newOneInstanceWorkdir builds the provider and prepares a working
+// directory whose configuration manages one instance named name on a fresh
+// emulator.
+func newOneInstanceWorkdir(t *testing.T, name string) (*emulator.Server, *Workdir, *Provider) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("TF_ACC not set: this runs the terraform CLI")
+	}
+	p, err := BuildProvider(context.Background(), t.TempDir(), BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	emu, url := emulator.NewTestServer(t, emulator.Options{APIKey: "k"})
+	w, err := NewWorkdir(t.TempDir(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := fmt.Sprintf(`
+terraform {
+  required_providers {
+    l2msg = { source = "l2msg/l2msg" }
+  }
+}
+provider "l2msg" {
+  base_url = %q
+  api_key  = "k"
+}
+resource "l2msg_instance" "x" {
+  instance_name = %q
+}
+`, url, name)
+	if err := w.WriteFile("main.tf", cfg); err != nil {
+		t.Fatal(err)
+	}
+	return emu, w, p
 }
