@@ -39,4 +39,12 @@
 //     path segments match case-insensitively and a trailing slash is ignored,
 //     as in express.
 //   - NEW_JWT_TOKEN (v1 only) is not an accepted event name.
+//   - The chatbot routes (typebot, openai, dify, flowise, n8n, evoai,
+//     evolutionBot, openai/creds) follow evolution-integrations.md §4: rule
+//     errors are 500s with plain-string messages, every update failure is
+//     "Error updating {Name}", create fills omitted behaviour fields from the
+//     kind's default settings, fetch returns a bot of any instance, and
+//     Options.Disabled turns env switches such as TYPEBOT_ENABLED off.
+//     The bot schemas' isNotEmpty rules are not emulated (the reference does
+//     not list them).
 package emulator

@@ -27,6 +27,9 @@ type Options struct {
 	// LiteralEmptyEvents stores "events": [] of an enabled webhook as [] instead
 	// of expanding it to every event name as Evolution v2 does.
 	LiteralEmptyEvents bool
+	// Disabled lists env switches turned off, such as "TYPEBOT_ENABLED":
+	// those integrations answer 400 "{Name} is disabled".
+	Disabled []string
 }
 
 // Server is the emulator. It implements http.Handler and is safe for
@@ -43,6 +46,7 @@ type Server struct {
 	seq       uint64
 	pending   int // instances waiting for their delayed removal
 	instances map[string]*instance
+	disabled  map[string]bool // env switches turned off
 
 	statsMu sync.Mutex
 	stats   Stats
@@ -70,6 +74,10 @@ func New(opts Options) *Server {
 		literalEmptyEvents: opts.LiteralEmptyEvents,
 		now:                now,
 		instances:          map[string]*instance{},
+		disabled:           map[string]bool{},
+	}
+	for _, env := range opts.Disabled {
+		s.disabled[env] = true
 	}
 	s.ResetStats()
 	s.SetFaults(opts.Faults)
@@ -93,6 +101,8 @@ type request struct {
 	r     *http.Request
 	route *route
 	name  string
+	// id is the decoded :id segment of chatbot routes.
+	id string
 	// body is the JSON object sent; nil when the body was JSON but not an
 	// object (handlers answer the schema error for that).
 	body map[string]any
@@ -113,14 +123,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	rt, name, decodeErr := s.match(r.Method, path)
+	rt, name, id, decodeErr := s.match(r.Method, path)
 	tmpl := "unmatched"
 	if rt != nil {
 		tmpl = rt.template()
 	}
 	s.countRequest(r.Method, tmpl)
 
-	rq := &request{r: r, route: rt, name: name}
+	rq := &request{r: r, route: rt, name: name, id: id}
 	if !s.injectFault(w, rq) {
 		return
 	}
