@@ -39,4 +39,15 @@
 //     path segments match case-insensitively and a trailing slash is ignored,
 //     as in express.
 //   - NEW_JWT_TOKEN (v1 only) is not an accepted event name.
+//   - The event streams (websocket, rabbitmq, nats, sqs, kafka, pusher) answer
+//     /{kind}/set and /{kind}/find as Evolution 2.3.6's EventController does:
+//     [] of an enabled stream is stored as every event, a disabled one stores
+//     [], an enabled one without "events" and a body without the kind's key
+//     are uncaught TypeErrors (500). Each kind has its environment switch
+//     (Options.Switches, SetSwitch), on by default here, off by default in
+//     Evolution. Switched off, set answers 201 and find 200, both with an
+//     empty body (not "null"), and nothing is stored; Pusher's set ignores
+//     its switch, and SQS_GLOBAL_ENABLED also makes /sqs/set do nothing.
+//     fetchInstances carries the Websocket, Rabbitmq, Nats and Sqs rows (or
+//     null) whatever the switches say, and no Kafka or Pusher row.
 package emulator

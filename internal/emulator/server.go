@@ -24,9 +24,14 @@ type Options struct {
 	Faults FaultConfig
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// LiteralEmptyEvents stores "events": [] of an enabled webhook as [] instead
-	// of expanding it to every event name as Evolution v2 does.
+	// LiteralEmptyEvents stores "events": [] of an enabled webhook or event
+	// stream as [] instead of expanding it to every event name as Evolution
+	// v2 does.
 	LiteralEmptyEvents bool
+	// Switches overrides the integrations' environment switches, which all
+	// start on except SwitchSqsGlobal: {SwitchRabbitmq: false} is a server
+	// without RABBITMQ_ENABLED=true. SetSwitch changes them later.
+	Switches map[Switch]bool
 }
 
 // Server is the emulator. It implements http.Handler and is safe for
@@ -43,6 +48,7 @@ type Server struct {
 	seq       uint64
 	pending   int // instances waiting for their delayed removal
 	instances map[string]*instance
+	switches  map[Switch]bool
 
 	statsMu sync.Mutex
 	stats   Stats
@@ -70,6 +76,7 @@ func New(opts Options) *Server {
 		literalEmptyEvents: opts.LiteralEmptyEvents,
 		now:                now,
 		instances:          map[string]*instance{},
+		switches:           switchesFrom(opts.Switches),
 	}
 	s.ResetStats()
 	s.SetFaults(opts.Faults)

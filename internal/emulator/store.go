@@ -76,6 +76,9 @@ type Snapshot struct {
 	Settings    Settings
 	// Webhook is nil until a webhook was set.
 	Webhook *Webhook
+	// Streams holds the event stream rows by kind ("rabbitmq"); a kind
+	// never set has none.
+	Streams map[string]Stream
 	// PendingDelete is true between a delete and the instance's removal.
 	PendingDelete bool
 	CreatedAt     time.Time
@@ -98,6 +101,7 @@ type instance struct {
 	pairedWith string
 	settings   *settingsRow
 	webhook    *webhookRow
+	streams    map[string]*streamRow // by kind
 	createdAt  time.Time
 	updatedAt  time.Time
 	deleteAt   time.Time // zero unless a delete is pending
@@ -182,6 +186,7 @@ func (inst *instance) snapshot() Snapshot {
 		ProfilePicURL: deref(inst.profilePic),
 		PendingDelete: !inst.deleteAt.IsZero(),
 		CreatedAt:     inst.createdAt,
+		Streams:       inst.streamSnapshots(),
 	}
 	if inst.qr != nil {
 		snap.QRCode = inst.qr.code
