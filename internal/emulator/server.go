@@ -28,10 +28,6 @@ type Options struct {
 	// stream as [] instead of expanding it to every event name as Evolution
 	// v2 does.
 	LiteralEmptyEvents bool
-	// Switches overrides the integrations' environment switches, which all
-	// start on except SwitchSqsGlobal: {SwitchRabbitmq: false} is a server
-	// without RABBITMQ_ENABLED=true. SetSwitch changes them later.
-	Switches map[Switch]bool
 }
 
 // Server is the emulator. It implements http.Handler and is safe for
@@ -48,7 +44,6 @@ type Server struct {
 	seq       uint64
 	pending   int // instances waiting for their delayed removal
 	instances map[string]*instance
-	switches  map[Switch]bool
 
 	statsMu sync.Mutex
 	stats   Stats
@@ -76,7 +71,6 @@ func New(opts Options) *Server {
 		literalEmptyEvents: opts.LiteralEmptyEvents,
 		now:                now,
 		instances:          map[string]*instance{},
-		switches:           switchesFrom(opts.Switches),
 	}
 	s.ResetStats()
 	s.SetFaults(opts.Faults)
