@@ -44,10 +44,11 @@
 //     [] of an enabled stream is stored as every event, a disabled one stores
 //     [], an enabled one without "events" and a body without the kind's key
 //     are uncaught TypeErrors (500). Each kind has its environment switch
-//     (Options.Switches, SetSwitch), on by default here, off by default in
+//     (Options.Disabled, SetSwitch), on by default here, off by default in
 //     Evolution. Switched off, set answers 201 and find 200, both with an
 //     empty body (not "null"), and nothing is stored; Pusher's set ignores
-//     its switch, and SQS_GLOBAL_ENABLED also makes /sqs/set do nothing.
+//     its switch. (SQS_GLOBAL_ENABLED=true, which also makes /sqs/set do
+//     nothing, is not modelled.)
 //     fetchInstances carries the Websocket, Rabbitmq, Nats and Sqs rows (or
 //     null) whatever the switches say, and no Kafka or Pusher row.
 package emulator

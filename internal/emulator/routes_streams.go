@@ -12,9 +12,7 @@ import (
 // named after the kind, and an environment switch.
 type streamKind struct {
 	name string // path segment, body key and table: "rabbitmq"
-	sw   Switch
-	// globalSw, when on, makes set do nothing as if sw were off (SQS only).
-	globalSw Switch
+	sw   string // its environment switch
 	// pusher has its own schema (the app's credentials, a required object),
 	// and its set ignores the switch: only find answers empty when it is off.
 	pusher bool
@@ -26,7 +24,7 @@ var streamKinds = []*streamKind{
 	{name: "websocket", sw: SwitchWebsocket},
 	{name: "rabbitmq", sw: SwitchRabbitmq},
 	{name: "nats", sw: SwitchNats},
-	{name: "sqs", sw: SwitchSqs, globalSw: SwitchSqsGlobal},
+	{name: "sqs", sw: SwitchSqs},
 	{name: "kafka", sw: SwitchKafka},
 	{name: "pusher", sw: SwitchPusher, pusher: true},
 }
@@ -84,7 +82,7 @@ func (k *streamKind) setIsNoop(s *Server) bool {
 	if k.pusher {
 		return false
 	}
-	return !s.switchOn(k.sw) || (k.globalSw != "" && s.switchOn(k.globalSw))
+	return !s.switchOn(k.sw)
 }
 
 func (s *Server) setStream(k *streamKind, w http.ResponseWriter, rq *request) {

@@ -195,8 +195,7 @@ func TestStreamGuards(t *testing.T) {
 }
 
 func TestStreamSwitchedOff(t *testing.T) {
-	off := map[Switch]bool{SwitchWebsocket: false, SwitchRabbitmq: false, SwitchNats: false, SwitchSqs: false, SwitchKafka: false, SwitchPusher: false}
-	e := newEnv(t, Options{Switches: off})
+	e := newEnv(t, Options{Disabled: []string{SwitchWebsocket, SwitchRabbitmq, SwitchNats, SwitchSqs, SwitchKafka, SwitchPusher}})
 	e.create("s", nil)
 	for _, kind := range []string{"websocket", "rabbitmq", "nats", "sqs", "kafka"} {
 		r := e.do("POST", "/"+kind+"/set/s", globalKey, stream(kind, "enabled", true, "events", []string{}))
@@ -239,23 +238,6 @@ func TestStreamSwitchedOff(t *testing.T) {
 	row := e.do("GET", "/instance/fetchInstances?instanceName=s", globalKey, nil).arr(t)[0].(map[string]any)
 	if rb, ok := row["Rabbitmq"].(map[string]any); !ok || rb["enabled"] != true {
 		t.Fatalf("listing Rabbitmq %v", row["Rabbitmq"])
-	}
-}
-
-func TestStreamSqsGlobal(t *testing.T) {
-	e := newEnv(t, Options{Switches: map[Switch]bool{SwitchSqsGlobal: true}})
-	e.create("s", nil)
-	r := e.do("POST", "/sqs/set/s", globalKey, stream("sqs", "enabled", true, "events", []string{}))
-	if r.status != http.StatusCreated || len(r.body) != 0 {
-		t.Fatalf("sqs set with SQS_GLOBAL_ENABLED: %d %q", r.status, r.body)
-	}
-	// find only looks at SQS_ENABLED.
-	if r := e.do("GET", "/sqs/find/s", globalKey, nil); string(r.body) != "null" {
-		t.Fatalf("sqs find: %q", r.body)
-	}
-	e.do("POST", "/nats/set/s", globalKey, stream("nats", "enabled", true, "events", []string{})).wantStatus(t, http.StatusCreated)
-	if len(mustSnap(t, e, "s").Streams) != 1 {
-		t.Fatal("only nats should be stored")
 	}
 }
 
