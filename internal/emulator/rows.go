@@ -91,6 +91,12 @@ func (inst *instance) row() instanceRow {
 		Sqs:              inst.listedStream("sqs"),
 		Websocket:        inst.listedStream("websocket"),
 	}
+	if p := inst.proxy; p != nil {
+		r.Proxy = inst.proxyJSON()
+	}
+	if c := inst.chatwoot; c != nil {
+		r.Chatwoot = inst.chatwootRowJSON()
+	}
 	if st := inst.settings; st != nil {
 		r.Setting = &settingRow{
 			ID: st.id, RejectCall: st.RejectCall, MsgCall: st.MsgCall, GroupsIgnore: st.GroupsIgnore,

@@ -76,9 +76,7 @@ type Snapshot struct {
 	Settings    Settings
 	// Webhook is nil until a webhook was set.
 	Webhook *Webhook
-	// Streams holds the event stream rows by kind ("rabbitmq"); a kind
-	// never set has none.
-	Streams map[string]Stream
+	IntegrationsSnapshot
 	// PendingDelete is true between a delete and the instance's removal.
 	PendingDelete bool
 	CreatedAt     time.Time
@@ -101,10 +99,10 @@ type instance struct {
 	pairedWith string
 	settings   *settingsRow
 	webhook    *webhookRow
-	streams    map[string]*streamRow // by kind
 	createdAt  time.Time
 	updatedAt  time.Time
 	deleteAt   time.Time // zero unless a delete is pending
+	integrations
 }
 
 type settingsRow struct {
@@ -186,7 +184,6 @@ func (inst *instance) snapshot() Snapshot {
 		ProfilePicURL: deref(inst.profilePic),
 		PendingDelete: !inst.deleteAt.IsZero(),
 		CreatedAt:     inst.createdAt,
-		Streams:       inst.streamSnapshots(),
 	}
 	if inst.qr != nil {
 		snap.QRCode = inst.qr.code
@@ -195,6 +192,7 @@ func (inst *instance) snapshot() Snapshot {
 	if inst.settings != nil {
 		snap.Settings = inst.settings.Settings
 	}
+	inst.snapshotIntegrations(&snap.IntegrationsSnapshot)
 	if wh := inst.webhook; wh != nil {
 		snap.Webhook = &Webhook{
 			Enabled:  wh.enabled,
