@@ -91,9 +91,19 @@ var (
 	fullSettingsRequired    = append(slices.Clone(flowiseSettingsRequired), "splitMessages", "timePerChar")
 )
 
+// Environment switches of the chatbot kinds; the Evolution bot has none.
+const (
+	SwitchTypebot = "TYPEBOT_ENABLED"
+	SwitchOpenai  = "OPENAI_ENABLED"
+	SwitchDify    = "DIFY_ENABLED"
+	SwitchFlowise = "FLOWISE_ENABLED"
+	SwitchN8n     = "N8N_ENABLED"
+	SwitchEvoai   = "EVOAI_ENABLED"
+)
+
 var botKinds = []*botKind{
 	{
-		prefix: "typebot", name: "Typebot", env: "TYPEBOT_ENABLED", fallback: "typebotIdFallback",
+		prefix: "typebot", name: "Typebot", env: SwitchTypebot, fallback: "typebotIdFallback",
 		fields:           []botField{{name: "url", typ: "string", limit: 500}, {name: "typebot", typ: "string", limit: 100}},
 		required:         []string{"url", "typebot"},
 		unchecked:        []string{"keepOpen", "debounceTime", "splitMessages", "timePerChar"},
@@ -101,7 +111,7 @@ var botKinds = []*botKind{
 		settingsRequired: typebotSettingsRequired,
 	},
 	{
-		prefix: "openai", name: "Openai", env: "OPENAI_ENABLED", fallback: "openaiIdFallback",
+		prefix: "openai", name: "Openai", env: SwitchOpenai, fallback: "openaiIdFallback",
 		fields: []botField{
 			{name: "openaiCredsId", typ: "string"},
 			{name: "botType", typ: "string", enum: []string{"assistant", "chatCompletion"}},
@@ -119,7 +129,7 @@ var botKinds = []*botKind{
 		settingsFields:   []botField{{name: "openaiCredsId", typ: "string"}, {name: "speechToText", typ: "boolean", def: false}},
 	},
 	{
-		prefix: "dify", name: "Dify", env: "DIFY_ENABLED", fallback: "difyIdFallback",
+		prefix: "dify", name: "Dify", env: SwitchDify, fallback: "difyIdFallback",
 		fields: []botField{
 			{name: "botType", typ: "string", enum: []string{"chatBot", "textGenerator", "agent", "workflow"}},
 			{name: "apiUrl", typ: "string", limit: 255},
@@ -130,14 +140,14 @@ var botKinds = []*botKind{
 		settingsRequired: fullSettingsRequired,
 	},
 	{
-		prefix: "flowise", name: "Flowise", env: "FLOWISE_ENABLED", fallback: "flowiseIdFallback",
+		prefix: "flowise", name: "Flowise", env: SwitchFlowise, fallback: "flowiseIdFallback",
 		fields:           []botField{{name: "apiUrl", typ: "string", limit: 255}, {name: "apiKey", typ: "string", limit: 255}},
 		required:         []string{"apiUrl"},
 		dupCreate:        []string{"apiUrl", "apiKey"},
 		settingsRequired: flowiseSettingsRequired,
 	},
 	{
-		prefix: "n8n", name: "N8n", env: "N8N_ENABLED", fallback: "n8nIdFallback",
+		prefix: "n8n", name: "N8n", env: SwitchN8n, fallback: "n8nIdFallback",
 		fields: []botField{
 			{name: "webhookUrl", typ: "string", limit: 255},
 			{name: "basicAuthUser", typ: "string", limit: 255},
@@ -151,7 +161,7 @@ var botKinds = []*botKind{
 		settingsRequired: fullSettingsRequired,
 	},
 	{
-		prefix: "evoai", name: "Evoai", env: "EVOAI_ENABLED", fallback: "evoaiIdFallback",
+		prefix: "evoai", name: "Evoai", env: SwitchEvoai, fallback: "evoaiIdFallback",
 		fields:           []botField{{name: "agentUrl", typ: "string", limit: 255}, {name: "apiKey", typ: "string", limit: 255}},
 		required:         []string{"agentUrl"},
 		dupCreate:        []string{"agentUrl", "apiKey"},

@@ -17,7 +17,7 @@ func botBody(t *testing.T, e *env, inst, kind, tag string) map[string]any {
 		b["url"], b["typebot"] = "https://typebot.example/"+tag, "flow-"+tag
 	case "openai":
 		b["openaiCredsId"], b["botType"], b["model"], b["maxTokens"] = "none", "chatCompletion", "gpt-"+tag, 100
-		if !e.srv.disabled["OPENAI_ENABLED"] {
+		if e.srv.switchOn(SwitchOpenai) {
 			b["openaiCredsId"] = e.creds(inst)
 		}
 	case "dify":
@@ -131,7 +131,7 @@ func TestChatbotGuardsAndSwitches(t *testing.T) {
 	}
 	e.do("POST", "/openai/creds/a", globalKey, map[string]any{"name": "n", "apiKey": "k"}).
 		wantJSON(t, http.StatusBadRequest, `{"status":400,"error":"Bad Request","response":{"message":["Openai is disabled"]}}`)
-	e.srv.SetIntegrationEnabled("TYPEBOT_ENABLED", true)
+	e.srv.SetSwitch(SwitchTypebot, true)
 	e.do("POST", "/typebot/create/a", globalKey, botBody(t, e, "a", "typebot", "1")).wantStatus(t, http.StatusCreated)
 }
 

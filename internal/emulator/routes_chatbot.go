@@ -68,17 +68,8 @@ func chatbotRoutes() []*route {
 	)
 }
 
-// enabledLocked reports whether the kind's env switch is on; the store
-// lock must be held.
-func (s *Server) enabledLocked(k *botKind) bool { return k.env == "" || !s.disabled[k.env] }
-
-// SetIntegrationEnabled turns an env switch ("TYPEBOT_ENABLED", …) on or
-// off, as restarting the server with another environment would.
-func (s *Server) SetIntegrationEnabled(env string, on bool) {
-	s.lock()
-	defer s.mu.Unlock()
-	s.disabled[env] = !on
-}
+// enabled reports whether the kind's env switch is on.
+func (s *Server) enabled(k *botKind) bool { return k.env == "" || s.switchOn(k.env) }
 
 // botGuard runs the guards, the schema check (when schema is set) and the
 // env switch, in Evolution's order. It returns nil after answering.
@@ -97,7 +88,7 @@ func (s *Server) botGuard(k *botKind, w http.ResponseWriter, rq *request, schema
 			return nil
 		}
 	}
-	if !s.enabledLocked(k) {
+	if !s.enabled(k) {
 		badRequest(w, k.name+" is disabled")
 		return nil
 	}

@@ -24,11 +24,12 @@ type Options struct {
 	Faults FaultConfig
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// LiteralEmptyEvents stores "events": [] of an enabled webhook as [] instead
-	// of expanding it to every event name as Evolution v2 does.
+	// LiteralEmptyEvents stores "events": [] of an enabled webhook or event
+	// stream as [] instead of expanding it to every event name as Evolution
+	// v2 does.
 	LiteralEmptyEvents bool
-	// Disabled lists env switches turned off, such as "TYPEBOT_ENABLED":
-	// those integrations answer 400 "{Name} is disabled".
+	// Disabled lists integration environment switches that are off
+	// (SwitchChatwoot, …); every other integration is on. See SetSwitch.
 	Disabled []string
 }
 
@@ -46,7 +47,6 @@ type Server struct {
 	seq       uint64
 	pending   int // instances waiting for their delayed removal
 	instances map[string]*instance
-	disabled  map[string]bool // env switches turned off
 
 	statsMu sync.Mutex
 	stats   Stats
@@ -54,6 +54,9 @@ type Server struct {
 	faultMu sync.Mutex
 	faults  FaultConfig
 	rng     *rand.Rand
+
+	switchMu    sync.Mutex
+	switchesOff map[string]bool
 }
 
 // New returns a Server. It panics when opts.APIKey is empty, because a server
@@ -74,13 +77,12 @@ func New(opts Options) *Server {
 		literalEmptyEvents: opts.LiteralEmptyEvents,
 		now:                now,
 		instances:          map[string]*instance{},
-		disabled:           map[string]bool{},
-	}
-	for _, env := range opts.Disabled {
-		s.disabled[env] = true
 	}
 	s.ResetStats()
 	s.SetFaults(opts.Faults)
+	for _, name := range opts.Disabled {
+		s.SetSwitch(name, false)
+	}
 	return s
 }
 
