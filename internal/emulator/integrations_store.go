@@ -131,7 +131,7 @@ func (inst *instance) snapshotIntegrations(snap *IntegrationsSnapshot) {
 		snap.Proxy = &cp
 	}
 	if c := inst.chatwoot; c != nil {
-		cp := c.Chatwoot.clone()
+		cp := c.clone()
 		snap.Chatwoot = &cp
 	}
 	snap.ChatwootInboxes = slices.Clone(inst.chatwootInboxes)
