@@ -24,8 +24,9 @@ type Options struct {
 	Faults FaultConfig
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// LiteralEmptyEvents stores "events": [] of an enabled webhook as [] instead
-	// of expanding it to every event name as Evolution v2 does.
+	// LiteralEmptyEvents stores "events": [] of an enabled webhook or event
+	// stream as [] instead of expanding it to every event name as Evolution
+	// v2 does.
 	LiteralEmptyEvents bool
 	// Disabled lists integration environment switches that are off
 	// (SwitchChatwoot, …); every other integration is on. See SetSwitch.
