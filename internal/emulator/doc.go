@@ -66,4 +66,21 @@
 //     are listed in Snapshot.ChatwootInboxes. The first set does not store
 //     signDelimiter. POST /chatwoot/webhook (Chatwoot's callback) is not
 //     served.
+//   - The event streams (websocket, rabbitmq, nats, sqs, kafka, pusher) answer
+//     /{kind}/set and /{kind}/find as Evolution 2.3.6's EventController does:
+//     [] of an enabled stream is stored as every event, a disabled one stores
+//     [], an enabled one without "events" and a body without the kind's key
+//     are uncaught TypeErrors (500). Switched off, set answers 201 and find
+//     200, both with an empty body (not "null"), and nothing is stored;
+//     Pusher's set ignores its switch. (SQS_GLOBAL_ENABLED=true, which also
+//     makes /sqs/set do nothing, is not modelled.) fetchInstances carries the
+//     Websocket, Rabbitmq, Nats and Sqs rows (or null) whatever the switches
+//     say, and no Kafka or Pusher row.
+//   - The chatbot routes (typebot, openai, dify, flowise, n8n, evoai,
+//     evolutionBot, openai/creds) follow evolution-integrations.md §4: rule
+//     errors are 500s with plain-string messages, every update failure is
+//     "Error updating {Name}", create fills omitted behaviour fields from the
+//     kind's default settings, and fetch returns a bot of any instance.
+//     The bot schemas' isNotEmpty rules are not emulated (the reference does
+//     not list them).
 package emulator
