@@ -252,6 +252,9 @@ type wireInstanceRow struct {
 	Number           *string         `json:"number"`
 	Token            string          `json:"token"`
 	Setting          *wireSettings   `json:"Setting"`
+	// Relations that servers before v2 do not list.
+	Proxy    listedRow[wireProxy]    `json:"Proxy"`
+	Chatwoot listedRow[wireChatwoot] `json:"Chatwoot"`
 	// v1
 	Instance *wireInstanceV1 `json:"instance"`
 }
@@ -284,6 +287,7 @@ func (r *wireInstanceRow) instance() Instance {
 	if r.Number != nil {
 		inst.Number = *r.Number
 	}
+	r.setIntegrations(&inst)
 	return inst
 }
 

@@ -76,6 +76,7 @@ type Snapshot struct {
 	Settings    Settings
 	// Webhook is nil until a webhook was set.
 	Webhook *Webhook
+	IntegrationsSnapshot
 	// PendingDelete is true between a delete and the instance's removal.
 	PendingDelete bool
 	CreatedAt     time.Time
@@ -98,9 +99,15 @@ type instance struct {
 	pairedWith string
 	settings   *settingsRow
 	webhook    *webhookRow
-	createdAt  time.Time
-	updatedAt  time.Time
-	deleteAt   time.Time // zero unless a delete is pending
+	// chatbots holds each chatbot kind's bots and default settings, keyed
+	// by kind prefix; creds are the OpenAI credentials. Both go with the
+	// instance, as Prisma's onDelete: Cascade takes them.
+	chatbots  map[string]*chatState
+	creds     []*credsRow
+	createdAt time.Time
+	updatedAt time.Time
+	deleteAt  time.Time // zero unless a delete is pending
+	integrations
 }
 
 type settingsRow struct {
@@ -190,6 +197,7 @@ func (inst *instance) snapshot() Snapshot {
 	if inst.settings != nil {
 		snap.Settings = inst.settings.Settings
 	}
+	inst.snapshotIntegrations(&snap.IntegrationsSnapshot)
 	if wh := inst.webhook; wh != nil {
 		snap.Webhook = &Webhook{
 			Enabled:  wh.enabled,
