@@ -76,4 +76,11 @@
 //     makes /sqs/set do nothing, is not modelled.) fetchInstances carries the
 //     Websocket, Rabbitmq, Nats and Sqs rows (or null) whatever the switches
 //     say, and no Kafka or Pusher row.
+//   - The chatbot routes (typebot, openai, dify, flowise, n8n, evoai,
+//     evolutionBot, openai/creds) follow evolution-integrations.md §4: rule
+//     errors are 500s with plain-string messages, every update failure is
+//     "Error updating {Name}", create fills omitted behaviour fields from the
+//     kind's default settings, and fetch returns a bot of any instance.
+//     The bot schemas' isNotEmpty rules are not emulated (the reference does
+//     not list them).
 package emulator
