@@ -39,7 +39,7 @@ type BuildOptions struct {
 	// Race builds the provider with the race detector.
 	Race bool
 	// Tags are build tags, such as "pprof" for a provider that writes a
-	// CPU profile (see main_pprof.go).
+	// CPU profile (see internal/startup/profile_pprof.go).
 	Tags []string
 }
 
