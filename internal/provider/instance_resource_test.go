@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,64 +17,6 @@ import (
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
 )
-
-const addr = "l2msg_instance.test"
-
-// fullConfig sets every field of the create call's body.
-func fullConfig(baseURL, name string) string {
-	return providerBlock(baseURL) + fmt.Sprintf(`
-resource "l2msg_instance" "test" {
-  instance_name     = %q
-  integration       = "WHATSAPP-BAILEYS"
-  qrcode            = true
-  number            = "5511999999999"
-  reject_call       = true
-  msg_call          = "busy, call later"
-  groups_ignore     = true
-  always_online     = true
-  read_messages     = true
-  read_status       = true
-  sync_full_history = true
-
-  webhook = {
-    url       = "https://hooks.example.com/wa"
-    by_events = true
-    base64    = true
-    headers = {
-      autorization   = "Bearer s3cr3t-hook-token"
-      "Content-Type" = "application/json"
-    }
-    events = ["APPLICATION_STARTUP", "MESSAGES_UPSERT", "CONNECTION_UPDATE"]
-  }
-}
-`, name)
-}
-
-func minimalConfig(baseURL, name string) string {
-	return providerBlock(baseURL) + fmt.Sprintf(`
-resource "l2msg_instance" "test" {
-  instance_name = %q
-}
-`, name)
-}
-
-// checkServer runs fn against the emulator's stored copy of an instance.
-func checkServer(emu *emulator.Server, name string, fn func(emulator.Snapshot) error) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		snap, ok := emu.Instance(name)
-		if !ok {
-			return fmt.Errorf("instance %q is not on the server", name)
-		}
-		return fn(snap)
-	}
-}
-
-func sameSet(got, want []string) bool {
-	g, w := slices.Clone(got), slices.Clone(want)
-	slices.Sort(g)
-	slices.Sort(w)
-	return slices.Equal(g, w)
-}
 
 func TestAccInstance_fullBody(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
@@ -614,44 +555,5 @@ resource "l2msg_instance" "dup" {
 				ExpectError: regexp.MustCompile(`(?s)already exists.*terraform import`),
 			},
 		},
-	})
-}
-
-func TestAccProvider_configErrors(t *testing.T) {
-	_, url := newEmulator(t, emulator.Options{})
-	t.Setenv(EnvAPIKey, "")
-	t.Setenv(EnvBaseURL, "")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{
-			{
-				Config:      fmt.Sprintf("provider \"l2msg\" {\n  base_url = %q\n}\n", url) + `resource "l2msg_instance" "test" { instance_name = "x" }`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Missing l2msg API key.*L2MSG_API_KEY`),
-			},
-			{
-				Config:      "provider \"l2msg\" {\n  base_url = \"localhost:8080\"\n  api_key = \"k\"\n}\n" + `resource "l2msg_instance" "test" { instance_name = "x" }`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)base_url.*must\s+start\s+with\s+http://\s+or\s+https://`),
-			},
-			{
-				Config:      fmt.Sprintf("provider \"l2msg\" {\n  base_url = %q\n  api_key = \"wrong\"\n}\n", url) + `resource "l2msg_instance" "test" { instance_name = "x" }`,
-				ExpectError: regexp.MustCompile(`(?s)401.*check api_key or the L2MSG_API_KEY`),
-			},
-		},
-	})
-}
-
-func TestAccProvider_envVars(t *testing.T) {
-	emu, url := newEmulator(t, emulator.Options{Prefix: "/whatsapp"})
-	t.Setenv(EnvAPIKey, testAPIKey)
-	t.Setenv(EnvBaseURL, url)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy:             checkDestroyed(emu),
-		Steps: []resource.TestStep{{
-			Config: `resource "l2msg_instance" "test" { instance_name = "from env" }`,
-			Check:  checkServer(emu, "from env", func(emulator.Snapshot) error { return nil }),
-		}},
 	})
 }
