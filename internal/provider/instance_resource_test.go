@@ -394,6 +394,42 @@ func TestAccInstance_webhookChanges(t *testing.T) {
 	})
 }
 
+// Removing an enabled webhook's block turns it off on the server. In
+// TestAccInstance_webhookChanges the removal follows enabled = false, so
+// there it would pass even if the removal sent nothing.
+func TestAccInstance_webhookBlockRemoved(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	enabled := func(want bool) resource.TestCheckFunc {
+		return checkServer(emu, "hooked", func(s emulator.Snapshot) error {
+			if s.Webhook == nil || s.Webhook.Enabled != want || s.Webhook.URL != "https://a.example.com/hook" {
+				return fmt.Errorf("want the webhook stored with enabled = %t, server has %+v", want, s.Webhook)
+			}
+			return nil
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{
+				Config: webhookConfig(url, `  webhook = {
+    url    = "https://a.example.com/hook"
+    events = ["CALL"]
+  }`),
+				Check: enabled(true),
+			},
+			{
+				Config:           webhookConfig(url, ""),
+				ConfigPlanChecks: expectUpdate,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckNoResourceAttr(addr, "webhook"),
+					enabled(false),
+				),
+			},
+		},
+	})
+}
+
 func TestAccInstance_disabledAtCreate(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
 	resource.ParallelTest(t, resource.TestCase{
