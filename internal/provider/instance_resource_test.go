@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -466,9 +467,9 @@ resource "l2msg_instance" "test" {
 }
 
 func TestAccInstance_replacements(t *testing.T) {
-	// A delete delay proves the replace waits until the server lets the
-	// name go before re-creating it.
-	emu, url := newEmulator(t, emulator.Options{DeleteDelay: 1500 * time.Millisecond})
+	// With a delete delay the old instance stays listed for a while; the
+	// request log shows the replace saw that and waited.
+	emu, url := newEmulator(t, emulator.Options{DeleteDelay: 1500 * time.Millisecond, LogRequests: true})
 	replace := resource.ConfigPlanChecks{
 		PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
 	}
@@ -488,14 +489,16 @@ func TestAccInstance_replacements(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: replaceConfig(url, "one", "5511911111111", "WHATSAPP-BAILEYS"), Check: idChanged("one")},
 			{
+				PreConfig:        emu.ResetStats,
 				Config:           replaceConfig(url, "one", "5511922222222", "WHATSAPP-BAILEYS"),
 				ConfigPlanChecks: replace,
-				Check:            idChanged("one"),
+				Check:            resource.ComposeAggregateTestCheckFunc(idChanged("one"), createdAfterDeleteDone(emu, "one")),
 			},
 			{
+				PreConfig:        emu.ResetStats,
 				Config:           replaceConfig(url, "one", "5511922222222", "EVOLUTION"),
 				ConfigPlanChecks: replace,
-				Check: resource.ComposeAggregateTestCheckFunc(idChanged("one"),
+				Check: resource.ComposeAggregateTestCheckFunc(idChanged("one"), createdAfterDeleteDone(emu, "one"),
 					checkServer(emu, "one", func(s emulator.Snapshot) error {
 						if s.Integration != "EVOLUTION" {
 							return fmt.Errorf("integration %q", s.Integration)
@@ -518,6 +521,38 @@ func TestAccInstance_replacements(t *testing.T) {
 			},
 		},
 	})
+}
+
+// createdAfterDeleteDone checks, from the server's request log, what a
+// replace observed: after its delete was accepted it still found the name
+// listed (deleting), and it sent the create only after a look-up found the
+// name gone.
+func createdAfterDeleteDone(emu *emulator.Server, name string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		deleted, listedDeleting, gone := -1, -1, -1
+		var seen []string
+		for i, rq := range emu.Requests() {
+			if rq.Name != name {
+				continue
+			}
+			seen = append(seen, fmt.Sprintf("%s %d", rq.Route, rq.Status))
+			lookup := rq.Route == "GET /instance/fetchInstances"
+			switch {
+			case rq.Route == "DELETE /instance/delete/:name" && rq.Status == http.StatusOK:
+				deleted = i
+			case deleted >= 0 && lookup && rq.Status == http.StatusOK:
+				listedDeleting = i
+			case listedDeleting >= 0 && lookup && rq.Status == http.StatusNotFound:
+				gone = i
+			case rq.Route == "POST /instance/create":
+				if deleted < 0 || listedDeleting < 0 || gone < 0 {
+					return fmt.Errorf("create of %q sent before its old instance was seen deleting and then gone; requests for it: %v", name, seen)
+				}
+				return nil
+			}
+		}
+		return fmt.Errorf("no create of %q; requests for it: %v", name, seen)
+	}
 }
 
 func TestAccInstance_qrcodeChangeTouchesNothing(t *testing.T) {
