@@ -70,8 +70,9 @@ type Client struct {
 	maxRetryDelay time.Duration
 	log           LogFunc
 
-	limiter *rate.Limiter // nil: no limit
-	listing listing
+	limiter   *rate.Limiter // nil: no limit
+	listing   listing
+	deletions deletions
 }
 
 // New validates cfg and returns a Client.
