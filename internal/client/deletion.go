@@ -17,10 +17,11 @@ import (
 //
 // The first poll waits for the client's other deletes still in flight (at
 // most gatherMax), so that a batch of deletes sent together, as terraform's
-// parallelism sends them, is confirmed by one poll. A name still listed is
-// polled again with the caller's backoff; a poll for a newer name re-checks
-// it at no cost.
-const gatherMax = firstPoll
+// parallelism sends them, is confirmed by one poll. The wait is as long as
+// the slowest of them, a round trip, unless one is being retried. A name
+// still listed is polled again with the caller's backoff; a poll for a
+// newer name re-checks it at no cost.
+const gatherMax = time.Second
 
 // deletions is the client's shared deletion wait.
 type deletions struct {
