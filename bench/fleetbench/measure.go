@@ -2,21 +2,33 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
 	"github.com/l2msg/terraform-provider-l2msg/internal/tfrun"
 )
 
-// Variants measured: the provider against the emulator, and the
-// terraform_data floor.
+// Variants measured: the provider against the emulator, the provider built
+// from -baseline (the "before" of the same run), and the terraform_data
+// floor.
 const (
-	variantL2msg = "l2msg"
-	variantFloor = "floor"
+	variantL2msg    = "l2msg"
+	variantBaseline = "baseline"
+	variantFloor    = "floor"
+)
+
+// Fleets measured: instances alone, and instances with integrations.
+const (
+	fleetInstances    = "instances"
+	fleetIntegrations = "integrations"
 )
 
 // commands are measured in this order; each needs the one before it.
@@ -24,6 +36,7 @@ var commands = []string{"apply", "plan", "destroy"}
 
 // sample is one terraform command of one variant.
 type sample struct {
+	Fleet   string        `json:"fleet"`
 	Variant string        `json:"variant"`
 	N       int           `json:"n"`
 	Command string        `json:"command"`
@@ -44,11 +57,13 @@ func (s sample) CPU() time.Duration { return s.TerraformCPU + s.ProviderCPU }
 
 // fleet is one working directory holding N resources of one variant.
 type fleet struct {
+	kind    string
 	variant string
 	n       int
 	wd      *tfrun.Workdir
 	prov    *tfrun.Provider
-	emu     *emulator.Server
+	emu     *emulator.Server // nil for the floor
+	stop    func() error     // stops emu's server
 	// profileDir, when set, receives a CPU profile of the provider per command.
 	profileDir string
 	// managed lets terraform start the provider, as in real use: no
@@ -58,23 +73,69 @@ type fleet struct {
 	env []string
 }
 
-func newFleet(ctx context.Context, root, variant string, n int, prov *tfrun.Provider, emu *emulator.Server, baseURL, apiKey string) (*fleet, error) {
-	dir := filepath.Join(root, variant+"-"+strconv.Itoa(n))
+// errUnavailable is a fleet whose resource types the provider build lacks.
+var errUnavailable = errors.New("not available")
+
+// newFleet prepares a working directory; a provider fleet gets an emulator
+// of its own, so that its requests are counted apart and fleets of the same
+// names do not meet. close stops it.
+func newFleet(ctx context.Context, root, kind, variant string, n int, prov *tfrun.Provider, latency time.Duration) (*fleet, error) {
+	dir := filepath.Join(root, kind+"-"+variant+"-"+strconv.Itoa(n))
 	wd, err := tfrun.NewWorkdir(dir, prov)
 	if err != nil {
 		return nil, err
 	}
+	f := &fleet{kind: kind, variant: variant, n: n, wd: wd, prov: prov}
 	cfg := floorConfig(n)
-	if variant == variantL2msg {
-		cfg = l2msgConfig(n, baseURL, apiKey)
+	if variant != variantFloor {
+		f.emu = emulator.New(emulator.Options{APIKey: benchKey, Latency: latency})
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		srv := &http.Server{Handler: f.emu, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = srv.Serve(ln) }()
+		f.stop = srv.Close
+		cfg = l2msgConfig(n, "http://"+ln.Addr().String()+f.emu.Prefix(), benchKey)
+	}
+	if kind == fleetIntegrations {
+		if variant == variantFloor {
+			cfg += integrationsFloorHCL
+		} else {
+			cfg += integrationsHCL
+		}
 	}
 	if err := wd.WriteFile("main.tf", cfg); err != nil {
 		return nil, err
 	}
 	if _, err := wd.Run(ctx, "init", "-input=false"); err != nil {
+		f.close()
 		return nil, err
 	}
-	return &fleet{variant: variant, n: n, wd: wd, prov: prov, emu: emu}, nil
+	if res, err := wd.Run(ctx, "validate", "-no-color"); err != nil {
+		f.close()
+		if strings.Contains(res.Stderr, "Invalid resource type") {
+			return nil, fmt.Errorf("%s fleet with the %s provider: %w (%s)", kind, variant, errUnavailable, firstLine(res.Stderr, "Invalid resource type"))
+		}
+		return nil, err
+	}
+	return f, nil
+}
+
+func (f *fleet) close() {
+	if f.stop != nil {
+		_ = f.stop()
+	}
+}
+
+// firstLine returns the first line of text holding substr, trimmed.
+func firstLine(text, substr string) string {
+	for l := range strings.Lines(text) {
+		if strings.Contains(l, substr) {
+			return strings.Trim(strings.TrimSpace(l), "│ ")
+		}
+	}
+	return ""
 }
 
 func (f *fleet) args(command string, parallelism int) []string {
@@ -91,7 +152,7 @@ func (f *fleet) args(command string, parallelism int) []string {
 
 // run measures one command.
 func (f *fleet) run(ctx context.Context, command string, parallelism, run int) (sample, error) {
-	s := sample{Variant: f.variant, N: f.n, Command: command, Run: run}
+	s := sample{Fleet: f.kind, Variant: f.variant, N: f.n, Command: command, Run: run}
 	args := f.args(command, parallelism)
 	var (
 		res tfrun.Result
@@ -103,6 +164,9 @@ func (f *fleet) run(ctx context.Context, command string, parallelism, run int) (
 		env := append([]string(nil), f.env...)
 		if f.profileDir != "" {
 			name := fmt.Sprintf("%s-%d-run%d", command, f.n, run)
+			if f.kind != fleetInstances || f.variant != variantL2msg {
+				name = f.kind + "-" + f.variant + "-" + name
+			}
 			env = append(env, "L2MSG_PROVIDER_CPUPROFILE="+filepath.Join(f.profileDir, name+".cpu.pprof"),
 				"L2MSG_PROVIDER_ALLOCPROFILE="+filepath.Join(f.profileDir, name+".allocs.pprof"))
 		}
@@ -123,7 +187,7 @@ func (f *fleet) run(ctx context.Context, command string, parallelism, run int) (
 	if err != nil {
 		return s, fmt.Errorf("%s fleet of %d: %w", f.variant, f.n, err)
 	}
-	if f.variant == variantL2msg && command == "destroy" {
+	if f.variant != variantFloor && command == "destroy" {
 		if left := f.emu.Names(); len(left) != 0 {
 			return s, fmt.Errorf("destroy left %d instances on the emulator", len(left))
 		}
