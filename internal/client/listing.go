@@ -109,7 +109,8 @@ func (c *Client) sharedListing(ctx context.Context) (*listingSnapshot, error) {
 	})
 	select {
 	case r := <-answer:
-		return r.Val.(*listingSnapshot), nil
+		snap, _ := r.Val.(*listingSnapshot) // always: fetchListing's answer
+		return snap, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}

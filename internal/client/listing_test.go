@@ -384,7 +384,9 @@ func TestCancelledLookupDoesNotCancelTheSharedFetch(t *testing.T) {
 	}()
 	<-srv.arrived
 	cancel()
-	<-first
+	if err := <-first; !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled lookup = %v, want context.Canceled", err)
+	}
 	second := make(chan error, 1)
 	go func() {
 		_, err := c.LookupInstance(context.Background(), "b")
