@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -250,12 +251,22 @@ func (c *Client) pollNames(ctx context.Context, batch []*deletion) (map[string]b
 		}
 		return listed, nil
 	}
-	all, err := c.FetchInstances(ctx)
-	if err != nil {
+	// Only the names are read: a row's settings and integrations would
+	// cost the decoding of the whole account at every poll.
+	var rows []struct {
+		Name     string `json:"name"`
+		Instance *struct {
+			InstanceName string `json:"instanceName"`
+		} `json:"instance"` // v1
+	}
+	if _, err := c.do(ctx, http.MethodGet, "/instance/fetchInstances", nil, &rows); err != nil {
 		return nil, err
 	}
-	for _, inst := range all {
-		listed[inst.Name] = true
+	for _, r := range rows {
+		listed[r.Name] = true
+		if r.Instance != nil {
+			listed[r.Instance.InstanceName] = true
+		}
 	}
 	return listed, nil
 }
