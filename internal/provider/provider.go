@@ -123,6 +123,7 @@ func (p *l2msgProvider) Configure(ctx context.Context, req provider.ConfigureReq
 func (p *l2msgProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewInstanceResource,
+		NewProxyResource,
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -95,4 +96,25 @@ func parsePositiveDuration(s string) (time.Duration, error) {
 		return 0, fmt.Errorf(`must be a positive Go duration such as "500ms", "30s" or "2m"; got %q`, s)
 	}
 	return d, nil
+}
+
+// secretPatternValidator checks a secret against a pattern without ever
+// echoing the value (stringvalidator.RegexMatches prints what it got).
+type secretPatternValidator struct {
+	pattern *regexp.Regexp
+	rule    string
+}
+
+func (v secretPatternValidator) Description(context.Context) string { return v.rule }
+
+func (v secretPatternValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v secretPatternValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || v.pattern.MatchString(req.ConfigValue.ValueString()) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid value",
+		fmt.Sprintf("Attribute %s %s. The value is not shown: it is secret.", req.Path, v.rule))
 }
