@@ -124,6 +124,7 @@ func (p *l2msgProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewInstanceResource,
 		NewProxyResource,
+		NewChatwootResource,
 	}
 }
 

@@ -224,7 +224,7 @@ func TestAccProxy_serverRefusesOrHangs(t *testing.T) {
 			// An address that never answers: the server's test has no time
 			// limit, the provider's timeouts bound it.
 			{
-				Config: proxyConfig(url, "refused", "  host = \"192.0.2.10\"\n  port = 3128\n  timeouts {\n    create = \"1s\"\n  }\n"),
+				Config:      proxyConfig(url, "refused", "  host = \"192.0.2.10\"\n  port = 3128\n  timeouts {\n    create = \"1s\"\n  }\n"),
 				ExpectError: regexp.MustCompile(`(?s)proxy test of instance "refused" did not finish.*timeouts.create`),
 				Check:       checkProxy(emu, "refused", nil),
 			},
@@ -250,7 +250,7 @@ func TestAccProxy_writeOnlyPassword(t *testing.T) {
 					statecheck.ExpectKnownValue(proxyAddr, tfjsonpath.New("password"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(proxyAddr, tfjsonpath.New("password_wo"), knownvalue.Null()),
 				},
-				Check: checkProxy(emu, name, &emulator.Proxy{Enabled: true, Host: "proxy.example.com", Port: "3128", Protocol: "http", Username: "u", Password: "wo-secret-1"}),
+				Check:            checkProxy(emu, name, &emulator.Proxy{Enabled: true, Host: "proxy.example.com", Port: "3128", Protocol: "http", Username: "u", Password: "wo-secret-1"}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/url"
 	"regexp"
 	"strings"
@@ -118,3 +119,6 @@ func (v secretPatternValidator) ValidateString(_ context.Context, req validator.
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid value",
 		fmt.Sprintf("Attribute %s %s. The value is not shown: it is secret.", req.Path, v.rule))
 }
+
+// isIPHost reports an IPv4 or IPv6 address (without brackets).
+func isIPHost(host string) bool { return net.ParseIP(host) != nil }
