@@ -9,18 +9,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
-	"github.com/hashicorp/terraform-plugin-log/tfsdklog"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 )
@@ -124,29 +120,14 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-// instanceNameValidators check an attribute that names an instance.
-func instanceNameValidators() []validator.String {
-	return []validator.String{
-		stringvalidator.LengthBetween(1, 255),
-		stringvalidator.RegexMatches(instanceNamePattern, "must not contain a slash (/)"),
-		notBlank(),
-	}
-}
-
 // tfConfig is the configuration a write reads write-only values from.
 type tfConfig = tfsdk.Config
 
-// maskStrings returns ctx with the API key and the given secrets masked in
-// the provider's and the framework's logs.
-func maskStrings(ctx context.Context, c *client.Client, secrets ...string) context.Context {
-	ctx = withMasks(ctx, c)
-	secrets = slices.DeleteFunc(slices.Clone(secrets), func(s string) bool { return s == "" })
-	if len(secrets) > 0 {
-		ctx = tflog.MaskLogStrings(ctx, secrets...)
-		ctx = tfsdklog.MaskLogStrings(ctx, secrets...)
-	}
-	return ctx
-}
+// secretValues are secrets a write knows that no model holds: a
+// write-only value read from the configuration.
+type secretValues []string
+
+func (s secretValues) secrets(context.Context) []string { return s }
 
 // containsMessage reports whether the server's error carries msg.
 func containsMessage(err error, msg string) bool {

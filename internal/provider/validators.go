@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	"regexp"
@@ -122,3 +123,26 @@ func (v secretPatternValidator) ValidateString(_ context.Context, req validator.
 
 // isIPHost reports an IPv4 or IPv6 address (without brackets).
 func isIPHost(host string) bool { return net.ParseIP(host) != nil }
+
+// positiveRate accepts finite numbers greater than zero.
+func positiveRate() validator.Float64 { return positiveRateValidator{} }
+
+func validRate(rps float64) bool { return rps > 0 && !math.IsInf(rps, 0) }
+
+type positiveRateValidator struct{}
+
+func (positiveRateValidator) Description(context.Context) string { return "must be greater than 0" }
+
+func (v positiveRateValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (positiveRateValidator) ValidateFloat64(_ context.Context, req validator.Float64Request, resp *validator.Float64Response) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if v := req.ConfigValue.ValueFloat64(); !validRate(v) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid requests_per_second",
+			fmt.Sprintf("Attribute %s must be a number greater than 0, got %v. Leave it out for no limit.", req.Path, v))
+	}
+}
