@@ -11,31 +11,37 @@ import (
 )
 
 type chatwootModel struct {
-	ID                      types.String   `tfsdk:"id"`
-	InstanceName            types.String   `tfsdk:"instance_name"`
-	InstanceID              types.String   `tfsdk:"instance_id"`
-	Enabled                 types.Bool     `tfsdk:"enabled"`
-	AccountID               types.String   `tfsdk:"account_id"`
-	Token                   types.String   `tfsdk:"token"`
-	TokenWO                 types.String   `tfsdk:"token_wo"`
-	TokenWOVersion          types.Int64    `tfsdk:"token_wo_version"`
-	URL                     types.String   `tfsdk:"url"`
-	SignMsg                 types.Bool     `tfsdk:"sign_msg"`
-	SignDelimiter           types.String   `tfsdk:"sign_delimiter"`
-	ReopenConversation      types.Bool     `tfsdk:"reopen_conversation"`
-	ConversationPending     types.Bool     `tfsdk:"conversation_pending"`
-	NameInbox               types.String   `tfsdk:"name_inbox"`
-	ImportContacts          types.Bool     `tfsdk:"import_contacts"`
-	ImportMessages          types.Bool     `tfsdk:"import_messages"`
-	MergeBrazilContacts     types.Bool     `tfsdk:"merge_brazil_contacts"`
-	DaysLimitImportMessages types.Int64    `tfsdk:"days_limit_import_messages"`
-	IgnoreJids              types.Set      `tfsdk:"ignore_jids"`
-	Number                  types.String   `tfsdk:"number"`
-	Organization            types.String   `tfsdk:"organization"`
-	Logo                    types.String   `tfsdk:"logo"`
-	AutoCreate              types.Bool     `tfsdk:"auto_create"`
-	WebhookURL              types.String   `tfsdk:"webhook_url"`
-	Timeouts                timeouts.Value `tfsdk:"timeouts"`
+	ID           types.String `tfsdk:"id"`
+	InstanceName types.String `tfsdk:"instance_name"`
+	InstanceID   types.String `tfsdk:"instance_id"`
+	chatwootValues
+	Token          types.String   `tfsdk:"token"`
+	TokenWO        types.String   `tfsdk:"token_wo"`
+	TokenWOVersion types.Int64    `tfsdk:"token_wo_version"`
+	AutoCreate     types.Bool     `tfsdk:"auto_create"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+}
+
+// chatwootValues are a Chatwoot configuration's attributes as the resource
+// and the data source show them.
+type chatwootValues struct {
+	Enabled                 types.Bool   `tfsdk:"enabled"`
+	AccountID               types.String `tfsdk:"account_id"`
+	URL                     types.String `tfsdk:"url"`
+	SignMsg                 types.Bool   `tfsdk:"sign_msg"`
+	SignDelimiter           types.String `tfsdk:"sign_delimiter"`
+	ReopenConversation      types.Bool   `tfsdk:"reopen_conversation"`
+	ConversationPending     types.Bool   `tfsdk:"conversation_pending"`
+	NameInbox               types.String `tfsdk:"name_inbox"`
+	ImportContacts          types.Bool   `tfsdk:"import_contacts"`
+	ImportMessages          types.Bool   `tfsdk:"import_messages"`
+	MergeBrazilContacts     types.Bool   `tfsdk:"merge_brazil_contacts"`
+	DaysLimitImportMessages types.Int64  `tfsdk:"days_limit_import_messages"`
+	IgnoreJids              types.Set    `tfsdk:"ignore_jids"`
+	Number                  types.String `tfsdk:"number"`
+	Organization            types.String `tfsdk:"organization"`
+	Logo                    types.String `tfsdk:"logo"`
+	WebhookURL              types.String `tfsdk:"webhook_url"`
 }
 
 func stringPtr(v types.String) *string {
@@ -87,40 +93,47 @@ func (m *chatwootModel) chatwoot(ctx context.Context, token string) (client.Chat
 	return cw, diags
 }
 
-// setFromServer records the server's configuration. The listing carries no
-// webhook_url and find no number: what an answer lacks stays as it was.
-func (m *chatwootModel) setFromServer(ctx context.Context, cw client.Chatwoot, importing, hasNumber bool) diag.Diagnostics {
-	m.Enabled = types.BoolValue(cw.Enabled)
-	m.AccountID = types.StringValue(cw.AccountID)
-	m.Token = secretFromServer(m.Token, m.TokenWOVersion, cw.Token, importing)
-	m.URL = types.StringValue(cw.URL)
-	m.SignMsg = types.BoolValue(cw.SignMsg)
-	m.SignDelimiter = stringFromPtr(cw.SignDelimiter)
-	m.ReopenConversation = types.BoolValue(cw.ReopenConversation)
-	m.ConversationPending = types.BoolValue(cw.ConversationPending)
-	m.NameInbox = optionalString(cw.NameInbox)
-	m.ImportContacts = types.BoolValue(cw.ImportContacts)
-	m.ImportMessages = types.BoolValue(cw.ImportMessages)
-	m.MergeBrazilContacts = types.BoolValue(cw.MergeBrazilContacts)
-	m.DaysLimitImportMessages = types.Int64PointerValue(cw.DaysLimitImportMessages)
+// set maps the server's configuration. The listing carries no webhook_url
+// and find no number (hasNumber): what an answer lacks stays as it was.
+func (v *chatwootValues) set(ctx context.Context, cw client.Chatwoot, hasNumber bool) diag.Diagnostics {
+	v.Enabled = types.BoolValue(cw.Enabled)
+	v.AccountID = types.StringValue(cw.AccountID)
+	v.URL = types.StringValue(cw.URL)
+	v.SignMsg = types.BoolValue(cw.SignMsg)
+	v.SignDelimiter = stringFromPtr(cw.SignDelimiter)
+	v.ReopenConversation = types.BoolValue(cw.ReopenConversation)
+	v.ConversationPending = types.BoolValue(cw.ConversationPending)
+	v.NameInbox = optionalString(cw.NameInbox)
+	v.ImportContacts = types.BoolValue(cw.ImportContacts)
+	v.ImportMessages = types.BoolValue(cw.ImportMessages)
+	v.MergeBrazilContacts = types.BoolValue(cw.MergeBrazilContacts)
+	v.DaysLimitImportMessages = types.Int64PointerValue(cw.DaysLimitImportMessages)
 	if hasNumber {
-		m.Number = stringFromPtr(cw.Number)
+		v.Number = stringFromPtr(cw.Number)
 	}
-	m.Organization = stringFromPtr(cw.Organization)
-	m.Logo = stringFromPtr(cw.Logo)
+	v.Organization = stringFromPtr(cw.Organization)
+	v.Logo = stringFromPtr(cw.Logo)
 	if cw.WebhookURL != "" {
-		m.WebhookURL = types.StringValue(cw.WebhookURL)
-	}
-	if importing || m.AutoCreate.IsNull() {
-		m.AutoCreate = types.BoolValue(false)
+		v.WebhookURL = types.StringValue(cw.WebhookURL)
 	}
 	jids := cw.IgnoreJids
 	if jids == nil {
 		jids = []string{}
 	}
 	set, diags := types.SetValueFrom(ctx, types.StringType, jids)
-	m.IgnoreJids = set
+	v.IgnoreJids = set
 	return diags
+}
+
+// setFromServer records the server's configuration; the token as
+// secretFromServer decides, and auto_create, which the server does not
+// store, as it was (false after an import).
+func (m *chatwootModel) setFromServer(ctx context.Context, cw client.Chatwoot, importing, hasNumber bool) diag.Diagnostics {
+	m.Token = secretFromServer(m.Token, m.TokenWOVersion, cw.Token, importing)
+	if importing || m.AutoCreate.IsNull() {
+		m.AutoCreate = types.BoolValue(false)
+	}
+	return m.chatwootValues.set(ctx, cw, hasNumber)
 }
 
 func (m *chatwootModel) secrets(context.Context) []string {

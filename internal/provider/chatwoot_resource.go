@@ -118,7 +118,7 @@ func (r *chatwootResource) write(ctx context.Context, config tfConfig, plan *cha
 	}
 
 	echo, err := r.client.SetChatwoot(ctx, name, want, autoCreate)
-	if err != nil {
+	if err = withoutSecrets(err, token); err != nil {
 		if autoCreate && statusOf(err) >= 500 {
 			// The server saves, then calls Chatwoot: the configuration is
 			// there, only the inbox is missing. Recorded with auto_create
@@ -140,6 +140,7 @@ func (r *chatwootResource) write(ctx context.Context, config tfConfig, plan *cha
 	plan.WebhookURL = optionalString(echo.WebhookURL)
 	if firstSave && want.SignDelimiter != nil {
 		if _, err = r.client.SetChatwoot(ctx, name, want, false); err != nil {
+			err = withoutSecrets(err, token)
 			addChatwootWriteError(diags, action, name, err)
 			// Saved without its delimiter: recorded so, and the next plan
 			// puts it back.
@@ -241,6 +242,7 @@ func (r *chatwootResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	off.Enabled = false
 	_, err := r.client.SetChatwoot(ctx, name, off, false)
+	err = withoutSecrets(err, state.secrets(ctx)...)
 	switch {
 	case err == nil, client.IsNotFound(err):
 		// Switched off, or gone with its instance.

@@ -123,6 +123,8 @@ func (p *l2msgProvider) DataSources(context.Context) []func() datasource.DataSou
 	return []func() datasource.DataSource{
 		NewInstanceDataSource,
 		NewInstancesDataSource,
+		NewProxyDataSource,
+		NewChatwootDataSource,
 	}
 }
 

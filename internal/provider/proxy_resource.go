@@ -116,7 +116,7 @@ func (r *proxyResource) write(ctx context.Context, config tfConfig, plan *proxyM
 		return
 	}
 	want := plan.proxy(password)
-	if err := r.client.SetProxy(ctx, name, want); err != nil {
+	if err := withoutSecrets(r.client.SetProxy(ctx, name, want), password); err != nil {
 		addProxyWriteError(diags, action, name, want, timeout, err)
 		return
 	}
@@ -140,7 +140,7 @@ func (r *proxyResource) readBack(ctx context.Context, name string, want client.P
 	for i := range proxyReadBacks {
 		var err error
 		got, err = r.client.FindProxy(ctx, name)
-		if err != nil {
+		if err = withoutSecrets(err, want.Password); err != nil {
 			addIntegrationError(diags, proxyKind, "read back", name, err)
 			return false
 		}
@@ -249,7 +249,7 @@ func (r *proxyResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	name := state.InstanceName.ValueString()
 	// Switching off sends every field blank: the server blanks them anyway,
 	// and runs no proxy test without a host.
-	err := r.client.SetProxy(ctx, name, client.Proxy{Enabled: false})
+	err := withoutSecrets(r.client.SetProxy(ctx, name, client.Proxy{Enabled: false}), state.secrets(ctx)...)
 	if client.IsNotFound(err) {
 		return // the instance, and its proxy with it, is gone
 	}
