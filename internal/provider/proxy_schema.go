@@ -70,7 +70,7 @@ func (r *proxyResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 		Description: "The proxy an instance connects to WhatsApp through (`/proxy/set`). One per instance.\n\n" +
 			"Before saving, the server tests the proxy: it fetches a public address directly and through the proxy, and " +
 			"refuses the proxy (`Invalid proxy`) unless both work and the addresses differ. That test has no time limit on " +
-			"the server, so the provider bounds it with `timeouts` (default " + defaultProxyWriteTimeout.String() + " for create and update). " +
+			"the server, so the provider bounds it with `timeouts` (default 3 minutes for create and update). " +
 			"The server saves the proxy without checking that the save worked; the provider reads it back and fails the apply " +
 			"if it was not stored. The new proxy is used from the instance's next connection.\n\n" +
 			"The server has no delete route: destroying this resource switches the proxy off (`enabled = false`, which " +
