@@ -133,7 +133,7 @@ func (m *chatwootModel) setFromServer(ctx context.Context, cw client.Chatwoot, i
 	if importing || m.AutoCreate.IsNull() {
 		m.AutoCreate = types.BoolValue(false)
 	}
-	return m.chatwootValues.set(ctx, cw, hasNumber)
+	return m.set(ctx, cw, hasNumber)
 }
 
 func (m *chatwootModel) secrets(context.Context) []string {

@@ -65,7 +65,7 @@ func (m *proxyModel) setFromServer(p client.Proxy, importing bool) {
 		m.Enabled = types.BoolValue(false)
 		return
 	}
-	m.proxyValues.set(p)
+	m.set(p)
 	m.Password = secretFromServer(m.Password, m.PasswordWOVersion, p.Password, importing)
 }
 

@@ -76,7 +76,7 @@ func echoingServer(t *testing.T, emu *emulator.Server, echo *atomic.Bool) string
 			msg, _ := json.Marshal("Invalid `prisma.upsert()` invocation: " + string(body))
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusInternalServerError)
-			fmt.Fprintf(w, `{"status":500,"error":"Internal Server Error","response":{"message":%s}}`, msg)
+			_, _ = fmt.Fprintf(w, `{"status":500,"error":"Internal Server Error","response":{"message":%s}}`, msg)
 			return
 		}
 		emu.ServeHTTP(w, r)
