@@ -172,7 +172,7 @@ func TestAccChatwoot_lifecycle(t *testing.T) {
 func TestAccChatwoot_minimalDefaults(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
 	const name = "cw minimal"
-	body := "  account_id = \"1\"\n  token = \"t\"\n  url = \"http://localhost:3000\"\n"
+	body := "  account_id = \"1\"\n  token = \"cw-test-token\"\n  url = \"http://localhost:3000\"\n"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkDestroyed(emu),
@@ -207,7 +207,7 @@ func TestAccChatwoot_autoCreate(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
 	const name = "cw auto"
 	body := func(host string) string {
-		return fmt.Sprintf("  account_id = \"1\"\n  token = \"t\"\n  url = \"https://%s\"\n  name_inbox = \"Sales\"\n  auto_create = true\n", host)
+		return fmt.Sprintf("  account_id = \"1\"\n  token = \"cw-test-token\"\n  url = \"https://%s\"\n  name_inbox = \"Sales\"\n  auto_create = true\n", host)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
@@ -263,13 +263,76 @@ func TestAccChatwoot_autoCreate(t *testing.T) {
 
 func TestAccChatwoot_disabledOnTheServer(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{Disabled: []string{emulator.SwitchChatwoot}})
+	body := "  account_id = \"1\"\n  token = \"cw-test-token\"\n  url = \"https://cw.example.com\"\n"
+	instanceOnly := fastRetriesBlock(url) + "resource \"l2msg_instance\" \"test\" {\n  instance_name = \"cw off\"\n}\n"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkDestroyed(emu),
-		Steps: []resource.TestStep{{
-			Config:      chatwootConfig(fastRetriesBlock(url), "cw off", "  account_id = \"1\"\n  token = \"t\"\n  url = \"https://cw.example.com\"\n"),
-			ExpectError: regexp.MustCompile(`(?s)Chatwoot is disabled.*set\s+CHATWOOT_ENABLED=true\s+on\s+the\s+server`),
-		}},
+		Steps: []resource.TestStep{
+			{
+				Config:      chatwootConfig(fastRetriesBlock(url), "cw off", body),
+				ExpectError: regexp.MustCompile(`(?s)Chatwoot is disabled.*set\s+CHATWOOT_ENABLED=true\s+on\s+the\s+server`),
+			},
+			{
+				PreConfig: func() { emu.SetSwitch(emulator.SwitchChatwoot, true) },
+				Config:    chatwootConfig(fastRetriesBlock(url), "cw off", body),
+			},
+			// Switched off on the server after the fact: the refresh still
+			// reads the configuration (the listing shows it whatever the
+			// switch says), and removing the resource warns instead of
+			// failing, since the server refuses every change.
+			{
+				PreConfig: func() { emu.SetSwitch(emulator.SwitchChatwoot, false) },
+				Config:    instanceOnly,
+				Check: checkChatwoot(emu, "cw off", func(c *emulator.Chatwoot) error {
+					if !c.Enabled {
+						return fmt.Errorf("the server changed a configuration while Chatwoot is off")
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+// Deleting the instance behind Terraform's back takes its proxy and
+// Chatwoot configuration with it: the next plan re-creates all three.
+func TestAccIntegrations_instanceRemovedOutside(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	cfg := chatwootConfig(providerBlock(url), "gone", "  account_id = \"1\"\n  token = \"cw-test-token\"\n  url = \"https://cw.example.com\"\n") + `
+resource "l2msg_instance_proxy" "test" {
+  instance_name = l2msg_instance.test.instance_name
+  instance_id   = l2msg_instance.test.instance_id
+  host          = "proxy.example.com"
+  port          = 3128
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					if !emu.Remove("gone") {
+						t.Fatal("instance not on the server")
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("l2msg_instance.test", plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction(proxyAddr, plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction(chatwootAddr, plancheck.ResourceActionCreate),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkProxy(emu, "gone", &emulator.Proxy{Enabled: true, Host: "proxy.example.com", Port: "3128", Protocol: "http"}),
+					checkChatwoot(emu, "gone", func(c *emulator.Chatwoot) error { return nil }),
+				),
+			},
+		},
 	})
 }
 
@@ -289,7 +352,7 @@ resource "l2msg_instance_chatwoot" "test" {
   instance_name  = l2msg_instance.test.instance_name
   instance_id    = l2msg_instance.test.instance_id
   account_id     = "1"
-  token          = "t"
+  token          = "cw-test-token"
   url            = "https://cw.example.com"
   sign_msg       = true
   sign_delimiter = ":"
@@ -359,13 +422,13 @@ func expectToken(c *emulator.Chatwoot, want string) error {
 
 func TestAccChatwoot_badInputSendsNothing(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
-	base := "  account_id = \"1\"\n  token = \"t\"\n  url = \"https://cw.example.com\"\n"
+	base := "  account_id = \"1\"\n  token = \"cw-test-token\"\n  url = \"https://cw.example.com\"\n"
 	for _, tc := range []struct{ name, body, want string }{
 		{"delimiter without sign_msg", base + "  sign_delimiter = \"-\"\n", `(?s)sign_delimiter without sign_msg`},
 		{"delimiter with sign_msg false", base + "  sign_msg = false\n  sign_delimiter = \"-\"\n", `(?s)sign_delimiter without sign_msg`},
 		{"no token", "  account_id = \"1\"\n  url = \"https://cw.example.com\"\n", `(?s)token`},
 		{"account_id too long", strings.Replace(base, `"1"`, `"`+strings.Repeat("1", 101)+`"`, 1), `(?s)account_id.*between 1 and 100`},
-		{"token too long", strings.Replace(base, `token = "t"`, `token = "`+strings.Repeat("t", 101)+`"`, 1), `(?s)token.*between 1 and 100`},
+		{"token too long", strings.Replace(base, `token = "cw-test-token"`, `token = "`+strings.Repeat("t", 101)+`"`, 1), `(?s)token.*between 1 and 100`},
 		{"url without scheme", strings.Replace(base, "https://cw.example.com", "cw.example.com", 1), `(?s)url.*must start with http`},
 		{"url with an underscore host", strings.Replace(base, "cw.example.com", "chatwoot_app:3000", 1), `(?s)url.*letters, digits and\s+hyphens`},
 		{"url too long", strings.Replace(base, "cw.example.com", "cw.example.com/"+strings.Repeat("p", 500), 1), `(?s)url.*at most 500`},

@@ -187,8 +187,9 @@ func addProxyWriteError(diags *diag.Diagnostics, action, name string, p client.P
 		diags.AddAttributeError(path.Root("host"), fmt.Sprintf("The server refused the proxy of instance %q", name),
 			fmt.Sprintf("The server tests a proxy before saving it, by fetching a public address directly and through the proxy, "+
 				"and the test failed (%s). Either the server could not reach %s://%s:%s or use it (wrong host or port, wrong "+
-				"username or password, the proxy refused), the address seen through it did not change, or the server does not "+
-				"support protocol %q (Evolution API 2.3.6 supports only http; 2.3.7 adds socks5). Nothing was changed.",
+				"username or password, the proxy refused), the address seen through it did not change, the server itself has "+
+				"no access to the internet, or it does not support protocol %q (Evolution API 2.3.6 supports only http; "+
+				"2.3.7 adds socks5). Nothing was changed.",
 				err, p.Protocol, p.Host, p.Port, p.Protocol))
 	default:
 		addIntegrationError(diags, proxyKind, action, name, err)

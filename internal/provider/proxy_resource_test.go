@@ -219,7 +219,7 @@ func TestAccProxy_serverRefusesOrHangs(t *testing.T) {
 			},
 			{
 				Config:      proxyConfig(url, "refused", "  host = \"proxy.example.com\"\n  port = 3128\n  protocol = \"socks5\"\n"),
-				ExpectError: regexp.MustCompile(`(?s)refused the proxy.*does not\s+support protocol "socks5"`),
+				ExpectError: regexp.MustCompile(`(?s)refused the proxy.*does\s+not\s+support\s+protocol\s+"socks5"`),
 			},
 			// An address that never answers: the server's test has no time
 			// limit, the provider's timeouts bound it.
