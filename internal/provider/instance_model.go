@@ -126,14 +126,21 @@ func (m *instanceModel) webhookEventsUnknown() bool {
 
 // secrets returns the model's secret values that are known: the
 // instance's own key and the webhook's header values.
-func (m *instanceModel) secrets(ctx context.Context) []string {
+func (m *instanceModel) secrets(context.Context) []string {
 	var out []string
 	if !m.APIKey.IsNull() && !m.APIKey.IsUnknown() {
 		out = append(out, m.APIKey.ValueString())
 	}
-	if w, diags := m.webhook(ctx); !diags.HasError() && w != nil {
-		for _, v := range w.Headers {
-			out = append(out, v)
+	// Read from the object as it is: converting the whole webhook through
+	// reflection cost more than the rest of a Read's own work.
+	if m.Webhook.IsNull() || m.Webhook.IsUnknown() {
+		return out
+	}
+	if headers, ok := m.Webhook.Attributes()["headers"].(types.Map); ok {
+		for _, v := range headers.Elements() {
+			if s, ok := v.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+				out = append(out, s.ValueString())
+			}
 		}
 	}
 	return out
