@@ -115,7 +115,7 @@ func newFleet(ctx context.Context, root, kind, variant string, n int, prov *tfru
 	if res, err := wd.Run(ctx, "validate", "-no-color"); err != nil {
 		f.close()
 		if strings.Contains(res.Stderr, "Invalid resource type") {
-			return nil, fmt.Errorf("%s fleet with the %s provider: %w (%s)", kind, variant, errUnavailable, firstLine(res.Stderr, "Invalid resource type"))
+			return nil, fmt.Errorf("%s fleet with the %s provider: %w (%s)", kind, variant, errUnavailable, firstLine(res.Stderr, "does not support resource type"))
 		}
 		return nil, err
 	}
