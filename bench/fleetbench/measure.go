@@ -115,7 +115,7 @@ func newFleet(ctx context.Context, root, kind, variant string, n int, prov *tfru
 	if res, err := wd.Run(ctx, "validate", "-no-color"); err != nil {
 		f.close()
 		if strings.Contains(res.Stderr, "Invalid resource type") {
-			return nil, fmt.Errorf("%s fleet with the %s provider: %w (%s)", kind, variant, errUnavailable, firstLine(res.Stderr, "does not support resource type"))
+			return nil, fmt.Errorf("%s fleet with the %s provider: %w (%s)", kind, variant, errUnavailable, sentence(res.Stderr, "does not support resource type"))
 		}
 		return nil, err
 	}
@@ -128,14 +128,19 @@ func (f *fleet) close() {
 	}
 }
 
-// firstLine returns the first line of text holding substr, trimmed.
-func firstLine(text, substr string) string {
-	for l := range strings.Lines(text) {
-		if strings.Contains(l, substr) {
-			return strings.Trim(strings.TrimSpace(l), "│ ")
-		}
+// sentence returns the sentence of terraform's message that holds substr,
+// unwrapped from its box.
+func sentence(text, substr string) string {
+	i := strings.Index(text, substr)
+	if i < 0 {
+		return ""
 	}
-	return ""
+	start := strings.LastIndexAny(text[:i], ".\n") + 1
+	rest := text[start:]
+	if end := strings.Index(rest[i-start:], "."); end >= 0 {
+		rest = rest[:i-start+end]
+	}
+	return strings.Join(strings.Fields(strings.ReplaceAll(rest, "│", " ")), " ")
 }
 
 func (f *fleet) args(command string, parallelism int) []string {

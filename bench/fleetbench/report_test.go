@@ -75,3 +75,11 @@ func TestRequestLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestSentence(t *testing.T) {
+	stderr := "╷\n│ Error: Invalid resource type\n│\n│   on main.tf line 40:\n│\n│ The provider l2msg/l2msg does not support resource type\n│ \"l2msg_instance_rabbitmq\".\n╵\n"
+	want := `The provider l2msg/l2msg does not support resource type "l2msg_instance_rabbitmq"`
+	if got := sentence(stderr, "does not support resource type"); got != want {
+		t.Errorf("sentence = %q, want %q", got, want)
+	}
+}
