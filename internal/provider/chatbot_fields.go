@@ -308,4 +308,3 @@ func (f field) clearValue() any {
 	}
 	return ""
 }
-

@@ -39,7 +39,9 @@ type botResource struct {
 // botValues are a resource's attribute values by name.
 type botValues map[string]attr.Value
 
-func (r *botResource) fields() []field { return append(slices.Clone(commonBotFields), r.kind.fields...) }
+func (r *botResource) fields() []field {
+	return append(slices.Clone(commonBotFields), r.kind.fields...)
+}
 
 func (r *botResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + r.kind.resource
