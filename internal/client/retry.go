@@ -108,7 +108,8 @@ func rulesAnswer500(method, path string) bool {
 
 // upsertRoutes are the POST routes that store the same thing however often
 // they are sent.
-var upsertRoutes = []string{"/settings/set/", "/webhook/set/", "/proxy/set/", "/chatwoot/set/"}
+var upsertRoutes = []string{"/settings/set/", "/webhook/set/", "/proxy/set/", "/chatwoot/set/",
+	"/websocket/set/", "/rabbitmq/set/", "/nats/set/", "/sqs/set/", "/kafka/set/", "/pusher/set/"}
 
 // neverSent reports a transport error that happened before any byte of
 // the request left: the server cannot have acted on it.
