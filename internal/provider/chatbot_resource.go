@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -32,8 +31,8 @@ var (
 // botResource is every chatbot kind's resource: the lifecycle is the same,
 // the kind brings its fields and rules.
 type botResource struct {
-	kind   *botKind
-	client *client.Client
+	resourceBase
+	kind *botKind
 }
 
 // botValues are a resource's attribute values by name.
@@ -73,7 +72,7 @@ func instanceScopedAttributes(what string) map[string]schema.Attribute {
 		"instance_name": schema.StringAttribute{
 			Description:   "The instance the " + what + " belongs to. Changing it replaces the resource.",
 			Required:      true,
-			Validators:    []validator.String{notBlank(), noSlash()},
+			Validators:    instanceNameValidators(),
 			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		},
 		"instance_id": instanceLinkAttribute(),
@@ -90,23 +89,6 @@ func (r *botResource) attrTypes() map[string]attr.Type {
 		}
 	}
 	return out
-}
-
-func (r *botResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = configureClient(req.ProviderData, &resp.Diagnostics)
-}
-
-// configureClient takes the provider's client out of its data.
-func configureClient(data any, diags *diag.Diagnostics) *client.Client {
-	if data == nil {
-		return nil
-	}
-	c, ok := data.(*client.Client)
-	if !ok {
-		diags.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *client.Client, got %T. This is a bug in the provider; please report it.", data))
-	}
-	return c
 }
 
 func getValues(ctx context.Context, get func(context.Context, any) diag.Diagnostics) (botValues, diag.Diagnostics) {
@@ -242,19 +224,17 @@ func (r *botResource) fromBot(prior botValues, bot *client.Bot) (botValues, erro
 	return v, nil
 }
 
-// maskBot adds the bot's secrets to the log masks.
-func maskBot(ctx context.Context, c *client.Client, values ...botValues) context.Context {
-	ctx = withMasks(ctx, c)
-	var secrets []string
-	for _, v := range values {
-		for name, val := range v {
-			if s, ok := val.(types.String); ok && (strings.HasSuffix(name, "api_key") || strings.HasSuffix(name, "_pass") ||
-				strings.HasSuffix(name, "_wo")) && s.ValueString() != "" {
-				secrets = append(secrets, s.ValueString())
-			}
+// secrets are the values of the secret attributes and their write-only
+// twins, for the log masks.
+func (v botValues) secrets(context.Context) []string {
+	var out []string
+	for name, val := range v {
+		if s, ok := val.(types.String); ok && (strings.HasSuffix(name, "api_key") || strings.HasSuffix(name, "_pass") ||
+			strings.HasSuffix(name, "_wo")) && s.ValueString() != "" {
+			out = append(out, s.ValueString())
 		}
 	}
-	return maskStrings(ctx, secrets...)
+	return out
 }
 
 func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -265,7 +245,7 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = maskBot(ctx, r.client, plan, config)
+	ctx = r.masked(ctx, plan, config)
 	name := stringOf(plan["instance_name"])
 	if !r.checkLink(ctx, plan, name, &resp.Diagnostics) {
 		return
@@ -363,7 +343,7 @@ func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = maskBot(ctx, r.client, prior)
+	ctx = r.masked(ctx, prior)
 	name, id := stringOf(prior["instance_name"]), stringOf(prior["id"])
 	bots, err := r.client.ListBots(ctx, r.kind.api, name)
 	if client.IsNotFound(err) {
@@ -400,7 +380,7 @@ func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = maskBot(ctx, r.client, plan, config, prior)
+	ctx = r.masked(ctx, plan, config, prior)
 	name, id := stringOf(prior["instance_name"]), stringOf(prior["id"])
 	if !r.checkLink(ctx, plan, name, &resp.Diagnostics) {
 		return
@@ -429,7 +409,7 @@ func (r *botResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = maskBot(ctx, r.client, prior)
+	ctx = r.masked(ctx, prior)
 	name, id := stringOf(prior["instance_name"]), stringOf(prior["id"])
 	err := r.client.DeleteBot(ctx, r.kind.api, name, id)
 	if err == nil || client.IsNotFound(err) {

@@ -1,16 +1,11 @@
 package provider
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
-	"github.com/hashicorp/terraform-plugin-log/tfsdklog"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 )
@@ -128,24 +123,4 @@ func (k *botKind) attrList(wires []string) string {
 		names[i] = k.attrOf(w)
 	}
 	return strings.Join(names, " + ")
-}
-
-// maskStrings masks values in the provider's and the framework's logs.
-func maskStrings(ctx context.Context, secrets ...string) context.Context {
-	var keep []string
-	for _, s := range secrets {
-		if s != "" {
-			keep = append(keep, s)
-		}
-	}
-	if len(keep) == 0 {
-		return ctx
-	}
-	ctx = tflog.MaskLogStrings(ctx, keep...)
-	return tfsdklog.MaskLogStrings(ctx, keep...)
-}
-
-// noSlash: instance names cannot hold a slash (it separates import IDs).
-func noSlash() validator.String {
-	return stringvalidator.RegexMatches(instanceNamePattern, "must not contain a slash (/)")
 }

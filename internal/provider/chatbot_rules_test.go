@@ -229,7 +229,8 @@ func TestChatbotCollapsedUpdateErrorIsExplained(t *testing.T) {
 	if client.ServerMessage(err) != "Error updating Typebot" {
 		t.Fatalf("the server answered %v", err)
 	}
-	r := &botResource{kind: typebotKind, client: c}
+	r := &botResource{kind: typebotKind}
+	r.client = c
 	var diags diag.Diagnostics
 	r.addWriteError(ctx, &diags, "update", "x", two.ID, clash, err)
 	if got := diagSummary(diags); !strings.Contains(got, `"bot one"`) || !strings.Contains(got, "Error updating Typebot") {

@@ -43,8 +43,8 @@ var fallbackField = field{name: "fallback_id", wire: "fallbackId", limit: 100,
 // instance and kind, created by the server with the kind's first bot, with
 // no delete route.
 type botSettingsResource struct {
-	kind   *botKind
-	client *client.Client
+	resourceBase
+	kind *botKind
 }
 
 // fields are the shared behaviour fields, with the server's built-in
@@ -110,10 +110,6 @@ func (r *botSettingsResource) attrTypes() map[string]attr.Type {
 	return out
 }
 
-func (r *botSettingsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = configureClient(req.ProviderData, &resp.Diagnostics)
-}
-
 // body is every attribute; a null fallback_id clears the fallback.
 func (r *botSettingsResource) body(ctx context.Context, v botValues) map[string]any {
 	out := map[string]any{}
@@ -176,7 +172,7 @@ func (r *botSettingsResource) write(ctx context.Context, p tfsdk.Plan, state *tf
 	if diags.HasError() {
 		return
 	}
-	ctx = withMasks(ctx, r.client)
+	ctx = r.masked(ctx)
 	name := stringOf(plan["instance_name"])
 	link, _ := plan["instance_id"].(types.String)
 	if !link.IsNull() && !link.IsUnknown() {
@@ -225,7 +221,7 @@ func (r *botSettingsResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = withMasks(ctx, r.client)
+	ctx = r.masked(ctx)
 	name := stringOf(prior["instance_name"])
 	got, err := r.client.FetchBotSettings(ctx, r.kind.api, name)
 	if client.IsNotFound(err) {
@@ -258,7 +254,7 @@ func (r *botSettingsResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = withMasks(ctx, r.client)
+	ctx = r.masked(ctx)
 	name := stringOf(prior["instance_name"])
 	body := map[string]any{"fallbackId": nil}
 	for _, f := range r.fields() {

@@ -32,7 +32,7 @@ var (
 func NewOpenAICredentialResource() resource.Resource { return &openaiCredentialResource{} }
 
 type openaiCredentialResource struct {
-	client *client.Client
+	resourceBase
 }
 
 type openaiCredentialModel struct {
@@ -43,6 +43,10 @@ type openaiCredentialModel struct {
 	APIKey          types.String `tfsdk:"api_key"`
 	APIKeyWO        types.String `tfsdk:"api_key_wo"`
 	APIKeyWOVersion types.Int64  `tfsdk:"api_key_wo_version"`
+}
+
+func (m *openaiCredentialModel) secrets(context.Context) []string {
+	return []string{m.APIKey.ValueString()}
 }
 
 func (r *openaiCredentialResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -101,10 +105,6 @@ func (r *openaiCredentialResource) ConfigValidators(context.Context) []resource.
 	}
 }
 
-func (r *openaiCredentialResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = configureClient(req.ProviderData, &resp.Diagnostics)
-}
-
 func (r *openaiCredentialResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan openaiCredentialModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -117,7 +117,7 @@ func (r *openaiCredentialResource) Create(ctx context.Context, req resource.Crea
 	if plan.APIKey.IsNull() {
 		key = wo.ValueString()
 	}
-	ctx = maskStrings(withMasks(ctx, r.client), key)
+	ctx = withMasks(r.masked(ctx, &plan), key)
 	name := plan.InstanceName.ValueString()
 	if !plan.InstanceID.IsNull() && !plan.InstanceID.IsUnknown() {
 		inst, err := r.client.LookupInstance(ctx, name)
@@ -156,7 +156,7 @@ func (r *openaiCredentialResource) Read(ctx context.Context, req resource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = maskStrings(withMasks(ctx, r.client), state.APIKey.ValueString())
+	ctx = r.masked(ctx, &state)
 	name, id := state.InstanceName.ValueString(), state.ID.ValueString()
 	list, err := r.client.ListOpenAICreds(ctx, name)
 	if client.IsNotFound(err) {
@@ -200,7 +200,7 @@ func (r *openaiCredentialResource) Delete(ctx context.Context, req resource.Dele
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = maskStrings(withMasks(ctx, r.client), state.APIKey.ValueString())
+	ctx = r.masked(ctx, &state)
 	name, id := state.InstanceName.ValueString(), state.ID.ValueString()
 	err := r.client.DeleteOpenAICreds(ctx, name, id)
 	if err == nil || client.IsNotFound(err) {
