@@ -95,7 +95,7 @@ var (
 		{name: "keep_open", wire: "keepOpen", typ: fBool, serverFilled: true, desc: "Whether a conversation stays open (paused, not closed) when it ends."},
 		{name: "debounce_time", wire: "debounceTime", typ: fInt, serverFilled: true, desc: "Seconds to wait for more messages before passing them to the bot together."},
 		{name: "ignore_jids", wire: "ignoreJids", typ: fStrings, def: []string{},
-			desc: "Chats (JIDs such as `5511999999999@s.whatsapp.net`, or `@g.us` for every group) the bot ignores. Defaults to none; " +
+			desc: "Chats the bot ignores, by JID (`5511999999999@s.whatsapp.net`, or a group's `…@g.us`). Defaults to none; " +
 				"always sent, so the kind's default `ignore_jids` is not inherited."},
 		{name: "split_messages", wire: "splitMessages", typ: fBool, serverFilled: true, desc: "Whether a long answer is sent as several messages."},
 		{name: "time_per_char", wire: "timePerChar", typ: fInt, serverFilled: true, desc: "Milliseconds of typing simulated per character of an answer, with `split_messages`."},

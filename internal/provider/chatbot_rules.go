@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"strings"
 
-
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 )
 
