@@ -100,8 +100,9 @@ func getValues(ctx context.Context, get func(context.Context, any) diag.Diagnost
 	return maps.Clone(obj.Attributes()), diags
 }
 
-func (r *botResource) setValues(ctx context.Context, state *tfsdk.State, v botValues) diag.Diagnostics {
-	obj, diags := types.ObjectValue(r.attrTypes(), v)
+// setValues stores values of a table-built schema, typed by attrTypes.
+func setValues(ctx context.Context, state *tfsdk.State, attrTypes map[string]attr.Type, v botValues) diag.Diagnostics {
+	obj, diags := types.ObjectValue(attrTypes, v)
 	if diags.HasError() {
 		return diags
 	}
@@ -277,7 +278,7 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 		resp.Diagnostics.AddError("Unexpected answer from the server", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(r.setValues(ctx, &resp.State, state)...)
+	resp.Diagnostics.Append(setValues(ctx, &resp.State, r.attrTypes(), state)...)
 }
 
 // definite reports a failure the server answered itself: its envelope says
@@ -367,7 +368,7 @@ func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		resp.Diagnostics.AddError("Unexpected answer from the server", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(r.setValues(ctx, &resp.State, state)...)
+	resp.Diagnostics.Append(setValues(ctx, &resp.State, r.attrTypes(), state)...)
 }
 
 func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -400,7 +401,7 @@ func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, re
 		resp.Diagnostics.AddError("Unexpected answer from the server", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(r.setValues(ctx, &resp.State, state)...)
+	resp.Diagnostics.Append(setValues(ctx, &resp.State, r.attrTypes(), state)...)
 }
 
 func (r *botResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -149,14 +149,6 @@ func (r *botSettingsResource) fromSettings(prior botValues, s *client.BotSetting
 	return v, nil
 }
 
-func (r *botSettingsResource) setValues(ctx context.Context, state *tfsdk.State, v botValues) diag.Diagnostics {
-	obj, diags := types.ObjectValue(r.attrTypes(), v)
-	if diags.HasError() {
-		return diags
-	}
-	return state.Set(ctx, obj)
-}
-
 func (r *botSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
@@ -212,7 +204,7 @@ func (r *botSettingsResource) write(ctx context.Context, p tfsdk.Plan, state *tf
 		diags.AddError("Unexpected answer from the server", err.Error())
 		return
 	}
-	diags.Append(r.setValues(ctx, state, v)...)
+	diags.Append(setValues(ctx, state, r.attrTypes(), v)...)
 }
 
 func (r *botSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -243,7 +235,7 @@ func (r *botSettingsResource) Read(ctx context.Context, req resource.ReadRequest
 		resp.Diagnostics.AddError("Unexpected answer from the server", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(r.setValues(ctx, &resp.State, v)...)
+	resp.Diagnostics.Append(setValues(ctx, &resp.State, r.attrTypes(), v)...)
 }
 
 // Delete resets the defaults to the server's built-in values: there is no
