@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
+	"github.com/l2msg/terraform-provider-l2msg/internal/emulator/emulatortest"
 )
 
 // Chatbot secrets of the leak test. The server returns every one of them
@@ -83,7 +84,7 @@ resource "l2msg_flowise_bot" "f" {
 // logged, and in state outside the Sensitive attributes that hold them. A
 // write-only secret must not be in state at all.
 func TestAccLeakChatbots(t *testing.T) {
-	emu, url := emulator.NewTestServer(t, emulator.Options{APIKey: leakAPIKey})
+	emu, url := emulatortest.NewServer(t, emulator.Options{APIKey: leakAPIKey})
 	w := cliWorkdir(t, chatbotLeakConfig(url, leakDifyKey, leakN8nPass, "hi"))
 	tr := &transcript{t: t, w: w, logDir: t.TempDir()}
 	secrets := map[string]string{"api_key": leakAPIKey, "credential key": leakCredKey, "write-only credential key": leakCredWOKey,
