@@ -12,12 +12,29 @@ import (
 	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
 )
 
-func botInInstance(url, number string) string {
+// botInInstance: settings is the settings resource's extra body, or "-"
+// to leave the resource out.
+func botInInstance(url, number string, settings ...string) string {
 	num := ""
 	if number != "" {
 		num = fmt.Sprintf("number = %q", number)
 	}
-	return providerBlock(url) + fmt.Sprintf(`
+	extra := ""
+	if len(settings) > 0 {
+		extra = settings[0]
+	}
+	settingsBlock := fmt.Sprintf(`
+resource "l2msg_evolution_bot_settings" "s" {
+  instance_name = l2msg_instance.i.instance_name
+  instance_id   = l2msg_instance.i.instance_id
+  expire        = 10
+  %s
+}
+`, extra)
+	if extra == "-" {
+		settingsBlock = ""
+	}
+	return providerBlock(url) + settingsBlock + fmt.Sprintf(`
 resource "l2msg_instance" "i" {
   instance_name = "linked"
   %s
@@ -28,12 +45,6 @@ resource "l2msg_evolution_bot" "b" {
   instance_id   = l2msg_instance.i.instance_id
   trigger_type  = "all"
   api_url       = "https://bot.example.com"
-}
-
-resource "l2msg_evolution_bot_settings" "s" {
-  instance_name = l2msg_instance.i.instance_name
-  instance_id   = l2msg_instance.i.instance_id
-  expire        = 10
 }
 
 resource "l2msg_instance" "other" {
@@ -88,6 +99,29 @@ func TestAccChatbot_instanceLifecycle(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("l2msg_evolution_bot.b", plancheck.ResourceActionCreate),
 				}},
+			},
+			{
+				// A fallback that is not a bot of this kind in this instance.
+				Config:      botInInstance(url, "5511999999999", `fallback_id = "cnotabot"`),
+				ExpectError: regexp.MustCompile(`(?s)fallback_id.*"cnotabot" is not a Evolution bot of instance "linked"`),
+			},
+			{
+				// Destroying the settings resets them to the built-in values.
+				Config: botInInstance(url, "5511999999999", "-"),
+				Check: func(*terraform.State) error {
+					row, ok := emu.ChatbotSettings("linked", "evolutionBot")
+					want := map[string]any{"expire": 300.0, "keywordFinish": "bye", "delayMessage": 1000.0, "unknownMessage": "Sorry, I dont understand",
+						"listeningFromMe": true, "stopBotFromMe": true, "keepOpen": false, "debounceTime": 1.0, "splitMessages": false, "timePerChar": 0.0, "fallbackId": nil}
+					for k, v := range want {
+						if !ok || row[k] != v {
+							return fmt.Errorf("after destroy, settings %s = %v, want %v (row %v)", k, row[k], v, row)
+						}
+					}
+					if jids, isList := row["ignoreJids"].([]any); !isList || len(jids) != 0 {
+						return fmt.Errorf("after destroy, ignoreJids = %v, want []", row["ignoreJids"])
+					}
+					return nil
+				},
 			},
 			{
 				// The bot of "linked", imported as one of "other": refused.

@@ -23,6 +23,10 @@ type botCase struct {
 	fields   string // the kind's own attributes, in HCL
 	wire     map[string]any
 	woFields []string // write-only attributes, not imported
+	// rotated replaces fields and wire from the second step on: a new
+	// write-only secret sent by bumping its version.
+	rotated     string
+	rotatedWire map[string]any
 }
 
 var botCases = []botCase{
@@ -49,7 +53,10 @@ var botCases = []botCase{
 	{kind: flowiseKind, fields: `api_url = "https://flowise.example.com/api/v1/prediction/abc"
   api_key_wo = "flowise-secret"
   api_key_wo_version = 1`, wire: map[string]any{"apiUrl": "https://flowise.example.com/api/v1/prediction/abc", "apiKey": "flowise-secret"},
-		woFields: []string{"api_key", "api_key_wo", "api_key_wo_version"}},
+		woFields: []string{"api_key", "api_key_wo", "api_key_wo_version"},
+		rotated: `api_url = "https://flowise.example.com/api/v1/prediction/abc"
+  api_key_wo = "flowise-rotated"
+  api_key_wo_version = 2`, rotatedWire: map[string]any{"apiKey": "flowise-rotated"}},
 	{kind: n8nKind, fields: `webhook_url = "https://n8n.example.com/webhook/abc"
   basic_auth_user = "bot"
   basic_auth_pass = "n8n-secret"`, wire: map[string]any{"webhookUrl": "https://n8n.example.com/webhook/abc", "basicAuthUser": "bot", "basicAuthPass": "n8n-secret"}},
@@ -61,6 +68,15 @@ var botCases = []botCase{
 
 // config is an instance, the bot with the given trigger value and extra
 // attributes, and the kind's settings with that bot as fallback.
+// later is the case as of the second step.
+func (c botCase) later() botCase {
+	if c.rotated != "" {
+		c.fields = c.rotated
+		c.wire = c.rotatedWire
+	}
+	return c
+}
+
 func (c botCase) config(url, inst, trigger, botExtra, settingsExtra string) string {
 	prelude := ""
 	if c.prelude != "" {
@@ -170,7 +186,7 @@ func TestAccChatbot_lifecycle(t *testing.T) {
 						},
 					},
 					{
-						Config: c.config(url, inst, "hi there", `description = "second"
+						Config: c.later().config(url, inst, "hi there", `description = "second"
   expire = 45
   keyword_finish = "#stop"
   ignore_jids = ["123@g.us"]`, "expire = 20\n  keep_open = true"),
@@ -180,7 +196,7 @@ func TestAccChatbot_lifecycle(t *testing.T) {
 						}},
 						Check: resource.ComposeAggregateTestCheckFunc(
 							checkBotOnServer(emu, inst, c.kind, map[string]any{"triggerValue": "hi there", "description": "second", "expire": 45, "keywordFinish": "#stop", "ignoreJids": []any{"123@g.us"}}),
-							checkBotOnServer(emu, inst, c.kind, c.wire),
+							checkBotOnServer(emu, inst, c.kind, c.later().wire),
 							func(*terraform.State) error {
 								row, _ := emu.ChatbotSettings(inst, prefix)
 								if row["expire"] != 20.0 || row["keepOpen"] != true {
@@ -206,7 +222,7 @@ func TestAccChatbot_lifecycle(t *testing.T) {
 								t.Fatal(err)
 							}
 						},
-						Config: c.config(url, inst, "hi there", `description = "second"
+						Config: c.later().config(url, inst, "hi there", `description = "second"
   expire = 45
   keyword_finish = "#stop"
   ignore_jids = ["123@g.us"]`, "expire = 20\n  keep_open = true"),
