@@ -46,7 +46,8 @@ func TestWithoutSecrets(t *testing.T) {
 	if !errors.As(err, &got) || !client.IsBadRequest(err) {
 		t.Fatal("the redacted error hides the API error from errors.As")
 	}
-	if plain := withoutSecrets(api); plain != error(api) {
+	var redacted *redactedError
+	if errors.As(withoutSecrets(api), &redacted) {
 		t.Fatal("no secrets should leave the error as it is")
 	}
 }
