@@ -52,6 +52,11 @@ func statusOf(err error) int {
 	return 0
 }
 
+// ErrNotConnected: the instance has no WhatsApp session (its state is
+// close: never paired, or logged out), so restart and logout have nothing to
+// act on.
+var ErrNotConnected = errors.New("the instance is not connected")
+
 // IsNotFound reports a 404 from the API itself: the instance (or, for a
 // filter, the name) does not exist. A 404 page from a proxy or a wrong base
 // URL is not "not found": treating it so would drop every instance from
