@@ -531,6 +531,7 @@ func TestFetchInstancesV2(t *testing.T) {
 			Settings: &Settings{
 				RejectCall: true, MsgCall: "busy", GroupsIgnore: true, ReadMessages: true, SyncFullHistory: true,
 			},
+			IntegrationsListed: true,
 		},
 		{
 			Name:        "support desk",

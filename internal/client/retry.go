@@ -61,18 +61,27 @@ func IsAmbiguous(err error) bool {
 }
 
 // idempotent reports whether sending the request twice has the same effect
-// as sending it once. The settings and webhook routes are upserts; create
-// is not (a second create of a name the first one took fails), and neither
-// is restart.
+// as sending it once. The settings, webhook and integration set routes are
+// upserts (a chatwoot/set with autoCreate calls Chatwoot again, which finds
+// the inbox it made); create is not (a second create of a name the first
+// one took fails), and neither is restart.
 func idempotent(method, path string) bool {
 	switch method {
 	case http.MethodGet, http.MethodHead, http.MethodDelete, http.MethodPut:
 		return true
 	case http.MethodPost:
-		return strings.HasPrefix(path, "/settings/set/") || strings.HasPrefix(path, "/webhook/set/")
+		for _, p := range upsertRoutes {
+			if strings.HasPrefix(path, p) {
+				return true
+			}
+		}
 	}
 	return false
 }
+
+// upsertRoutes are the POST routes that store the same thing however often
+// they are sent.
+var upsertRoutes = []string{"/settings/set/", "/webhook/set/", "/proxy/set/", "/chatwoot/set/"}
 
 // neverSent reports a transport error that happened before any byte of
 // the request left: the server cannot have acted on it.

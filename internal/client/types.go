@@ -36,6 +36,14 @@ type Instance struct {
 	Token string
 	// Settings is nil when the server did not include them (v1 servers).
 	Settings *Settings
+	// IntegrationsListed reports whether the listing carried the
+	// integration rows below (v2 servers do); when it did not, a nil row
+	// says nothing and the row's own find route must be asked.
+	IntegrationsListed bool
+	// Proxy and Chatwoot are the instance's rows, nil when it has none.
+	// Chatwoot.WebhookURL is never set here: the listing does not carry it.
+	Proxy    *Proxy
+	Chatwoot *Chatwoot
 }
 
 // CreateRequest is the body of POST /instance/create.

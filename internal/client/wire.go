@@ -253,6 +253,9 @@ type wireInstanceRow struct {
 	Number           *string         `json:"number"`
 	Token            string          `json:"token"`
 	Setting          *wireSettings   `json:"Setting"`
+	// Relations that servers before v2 do not list.
+	Proxy    listedRow[wireProxy]    `json:"Proxy"`
+	Chatwoot listedRow[wireChatwoot] `json:"Chatwoot"`
 	// v1
 	Instance *wireInstanceV1 `json:"instance"`
 }
@@ -285,6 +288,7 @@ func (r *wireInstanceRow) instance() Instance {
 	if r.Number != nil {
 		inst.Number = *r.Number
 	}
+	r.setIntegrations(&inst)
 	return inst
 }
 

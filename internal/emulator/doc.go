@@ -39,4 +39,41 @@
 //     path segments match case-insensitively and a trailing slash is ignored,
 //     as in express.
 //   - NEW_JWT_TOKEN (v1 only) is not an accepted event name.
+//
+// Integrations (shared/reference/evolution-integrations.md):
+//
+//   - Every integration's environment switch (CHATWOOT_ENABLED, …) is on by
+//     default; Options.Disabled and SetSwitch turn one off.
+//   - /proxy/set runs Evolution's proxy test, which fetches an address on
+//     the internet through the proxy and has no timeout. The emulator never
+//     leaves the machine and decides by the address instead:
+//     a host under the reserved .invalid domain fails the test (400
+//     "Invalid proxy"), as a name that never resolves does; a host in the
+//     documentation networks 192.0.2.0/24, 198.51.100.0/24 or
+//     203.0.113.0/24 hangs until the client gives up (or proxyHangLimit),
+//     as an address that never answers does. Protocols other than http and
+//     socks (2.3.6), ports outside 1–65535, and credentials that break the
+//     proxy URL the server builds without escaping them (':' in the
+//     username; '/', '?', '#', '\' or '%' in either) fail the test too.
+//     Everything else passes.
+//   - The proxy write is not awaited by Evolution: the first set without
+//     username/password, or any value over 100 characters, answers 201 and
+//     stores nothing.
+//   - /chatwoot/set with autoCreate calls Chatwoot after saving the
+//     configuration. The emulator models Chatwoot as reachable unless the
+//     url's host is under .invalid: then the answer is 500 "getaddrinfo
+//     ENOTFOUND <host>" and the configuration stays saved. Created inboxes
+//     are listed in Snapshot.ChatwootInboxes. The first set does not store
+//     signDelimiter. POST /chatwoot/webhook (Chatwoot's callback) is not
+//     served.
+//   - The event streams (websocket, rabbitmq, nats, sqs, kafka, pusher) answer
+//     /{kind}/set and /{kind}/find as Evolution 2.3.6's EventController does:
+//     [] of an enabled stream is stored as every event, a disabled one stores
+//     [], an enabled one without "events" and a body without the kind's key
+//     are uncaught TypeErrors (500). Switched off, set answers 201 and find
+//     200, both with an empty body (not "null"), and nothing is stored;
+//     Pusher's set ignores its switch. (SQS_GLOBAL_ENABLED=true, which also
+//     makes /sqs/set do nothing, is not modelled.) fetchInstances carries the
+//     Websocket, Rabbitmq, Nats and Sqs rows (or null) whatever the switches
+//     say, and no Kafka or Pusher row.
 package emulator

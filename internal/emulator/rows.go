@@ -86,6 +86,16 @@ func (inst *instance) row() instanceRow {
 		ClientName:       clientName,
 		CreatedAt:        isoTime(inst.createdAt),
 		UpdatedAt:        isoTime(inst.updatedAt),
+		Rabbitmq:         inst.listedStream("rabbitmq"),
+		Nats:             inst.listedStream("nats"),
+		Sqs:              inst.listedStream("sqs"),
+		Websocket:        inst.listedStream("websocket"),
+	}
+	if p := inst.proxy; p != nil {
+		r.Proxy = inst.proxyJSON()
+	}
+	if c := inst.chatwoot; c != nil {
+		r.Chatwoot = inst.chatwootRowJSON()
 	}
 	if st := inst.settings; st != nil {
 		r.Setting = &settingRow{
