@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 
+	// Aliased: the tests have a type named action.
+	fwaction "github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -30,6 +32,7 @@ var (
 	_ provider.Provider                       = (*l2msgProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*l2msgProvider)(nil)
 	_ provider.ProviderWithFunctions          = (*l2msgProvider)(nil)
+	_ provider.ProviderWithActions            = (*l2msgProvider)(nil)
 )
 
 type l2msgProvider struct {
@@ -118,6 +121,7 @@ func (p *l2msgProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	resp.ResourceData = c
 	resp.DataSourceData = c
 	resp.EphemeralResourceData = c
+	resp.ActionData = c
 }
 
 func (p *l2msgProvider) Resources(context.Context) []func() resource.Resource {
@@ -136,6 +140,13 @@ func (p *l2msgProvider) DataSources(context.Context) []func() datasource.DataSou
 func (p *l2msgProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewInstanceConnectEphemeralResource,
+	}
+}
+
+func (p *l2msgProvider) Actions(context.Context) []func() fwaction.Action {
+	return []func() fwaction.Action{
+		NewInstanceRestartAction,
+		NewInstanceLogoutAction,
 	}
 }
 
