@@ -143,10 +143,6 @@ func New(cfg Config) (*Client, error) {
 // BaseURL returns the normalised base URL the client sends requests to.
 func (c *Client) BaseURL() string { return c.base }
 
-// APIKey returns the key the client sends, so the provider can mask it in
-// its logs.
-func (c *Client) APIKey() string { return c.apiKey }
-
 // pathFor joins route segments, percent-encoding the instance name because
 // names may hold spaces, slashes in imports gone wrong, and unicode.
 func pathFor(route, name string) string {
@@ -156,23 +152,47 @@ func pathFor(route, name string) string {
 // do sends one request, retrying it as retry.go describes. A non-2xx
 // answer becomes an *APIError; a 2xx answer is decoded into out unless out
 // is nil. The returned bool reports whether the body was the literal JSON
-// null, which the find routes use for "none". A failure that leaves a
-// create's outcome unknown is an *AmbiguousError.
+// null or empty, which the find routes use for "none". A failure that
+// leaves a create's outcome unknown is an *AmbiguousError.
 func (c *Client) do(ctx context.Context, method, path string, in, out any) (isNull bool, err error) {
+	raw, err := c.send(ctx, method, path, in)
+	if err != nil {
+		return false, err
+	}
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return true, nil
+	}
+	if out == nil {
+		return false, nil
+	}
+	if err := decodeJSON(raw, out); err != nil {
+		err = fmt.Errorf("%s %s: decoding the server's answer: %w", method, path, err)
+		if !idempotent(method, path) {
+			// The server said it did the work; only its answer is lost.
+			err = &AmbiguousError{Err: err}
+		}
+		return false, err
+	}
+	return false, nil
+}
+
+// send is do without the decoding: it returns the 2xx answer's body,
+// trimmed, for routes where an empty body and "null" mean different things.
+func (c *Client) send(ctx context.Context, method, path string, in any) ([]byte, error) {
 	var body any
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
-			return false, fmt.Errorf("encoding %s %s request: %w", method, path, err)
+			return nil, fmt.Errorf("encoding %s %s request: %w", method, path, err)
 		}
 		body = b
 	}
 	if err := ctx.Err(); err != nil {
-		return false, fmt.Errorf("%s %s: %w", method, path, err)
+		return nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.base+path, body)
 	if err != nil {
-		return false, fmt.Errorf("building %s %s request: %w", method, path, err)
+		return nil, fmt.Errorf("building %s %s request: %w", method, path, err)
 	}
 	req.Header.Set("apikey", c.apiKey)
 	req.Header.Set("Accept", "application/json")
@@ -205,7 +225,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) (isNu
 			err = &AmbiguousError{Err: err}
 		}
 		x.log(LogWarn, "l2msg API request failed", map[string]any{"method": method, "path": path, "attempt": x.attempts, "error": err.Error()})
-		return false, err
+		return nil, err
 	}
 	defer resp.Body.Close()
 
@@ -215,9 +235,9 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) (isNu
 		apiErr.Attempts = x.attempts
 		x.log(LogDebug, "l2msg API answered with an error", map[string]any{"method": method, "path": path, "attempt": x.attempts, "status": resp.StatusCode})
 		if !x.idempotent && resp.StatusCode >= 500 {
-			return false, &AmbiguousError{Err: apiErr}
+			return nil, &AmbiguousError{Err: apiErr}
 		}
-		return false, apiErr
+		return nil, apiErr
 	}
 	x.log(LogDebug, "l2msg API answered", map[string]any{"method": method, "path": path, "attempt": x.attempts, "status": resp.StatusCode})
 
@@ -227,24 +247,9 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) (isNu
 		if !x.idempotent {
 			err = &AmbiguousError{Err: err}
 		}
-		return false, err
+		return nil, err
 	}
-	trimmed := bytes.TrimSpace(raw)
-	if len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")) {
-		return true, nil
-	}
-	if out == nil {
-		return false, nil
-	}
-	if err := decodeJSON(trimmed, out); err != nil {
-		err = fmt.Errorf("%s %s: decoding the server's answer: %w", method, path, err)
-		if !x.idempotent {
-			// The server said it did the work; only its answer is lost.
-			err = &AmbiguousError{Err: err}
-		}
-		return false, err
-	}
-	return false, nil
+	return bytes.TrimSpace(raw), nil
 }
 
 // readBody reads a success answer into a buffer sized from Content-Length

@@ -289,4 +289,5 @@ func (inst *Instance) cloneRows() {
 		cw.IgnoreJids = append([]string{}, cw.IgnoreJids...)
 		inst.Chatwoot = &cw
 	}
+	inst.Streams = cloneStreams(inst.Streams)
 }

@@ -44,6 +44,11 @@ type Instance struct {
 	// Chatwoot.WebhookURL is never set here: the listing does not carry it.
 	Proxy    *Proxy
 	Chatwoot *Chatwoot
+	// Streams are the event stream rows the listing carried, by kind
+	// (websocket, rabbitmq, nats, sqs): nil for none. A kind not in the map
+	// was not listed (Kafka, Pusher, older servers): ask FindStream. The
+	// listing shows rows whatever the server's environment switches say.
+	Streams map[string]*Stream
 }
 
 // CreateRequest is the body of POST /instance/create.

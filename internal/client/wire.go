@@ -256,6 +256,11 @@ type wireInstanceRow struct {
 	// Relations that servers before v2 do not list.
 	Proxy    listedRow[wireProxy]    `json:"Proxy"`
 	Chatwoot listedRow[wireChatwoot] `json:"Chatwoot"`
+	// Event streams: the listing has these four, not Kafka or Pusher.
+	Websocket listedRow[wireStream] `json:"Websocket"`
+	Rabbitmq  listedRow[wireStream] `json:"Rabbitmq"`
+	Nats      listedRow[wireStream] `json:"Nats"`
+	Sqs       listedRow[wireStream] `json:"Sqs"`
 	// v1
 	Instance *wireInstanceV1 `json:"instance"`
 }
@@ -289,6 +294,7 @@ func (r *wireInstanceRow) instance() Instance {
 		inst.Number = *r.Number
 	}
 	r.setIntegrations(&inst)
+	r.setStreams(&inst)
 	return inst
 }
 

@@ -103,6 +103,8 @@ type request struct {
 	r     *http.Request
 	route *route
 	name  string
+	// id is the decoded :id segment of chatbot routes.
+	id string
 	// body is the JSON object sent; nil when the body was JSON but not an
 	// object (handlers answer the schema error for that).
 	body map[string]any
@@ -123,14 +125,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	rt, name, decodeErr := s.match(r.Method, path)
+	rt, name, id, decodeErr := s.match(r.Method, path)
 	tmpl := "unmatched"
 	if rt != nil {
 		tmpl = rt.template()
 	}
 	s.countRequest(r.Method, tmpl)
 
-	rq := &request{r: r, route: rt, name: name}
+	rq := &request{r: r, route: rt, name: name, id: id}
 	if !s.injectFault(w, rq) {
 		return
 	}

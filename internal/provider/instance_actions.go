@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	// Aliased: the tests have a type named action.
 	fwaction "github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
@@ -53,7 +51,7 @@ type instanceAction struct {
 	verb        string
 	description string
 	call        func(*client.Client, context.Context, string) error
-	client      *client.Client
+	actionBase
 }
 
 type instanceActionModel struct {
@@ -71,18 +69,10 @@ func (a *instanceAction) Schema(_ context.Context, _ fwaction.SchemaRequest, res
 			"instance_name": schema.StringAttribute{
 				Description: "The name of the instance to " + a.verb + ".",
 				Required:    true,
-				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, 255),
-					stringvalidator.RegexMatches(instanceNamePattern, "must not contain a slash (/)"),
-					notBlank(),
-				},
+				Validators:  instanceNameValidators(),
 			},
 		},
 	}
-}
-
-func (a *instanceAction) Configure(_ context.Context, req fwaction.ConfigureRequest, resp *fwaction.ConfigureResponse) {
-	a.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (a *instanceAction) Invoke(ctx context.Context, req fwaction.InvokeRequest, resp *fwaction.InvokeResponse) {
@@ -92,7 +82,7 @@ func (a *instanceAction) Invoke(ctx context.Context, req fwaction.InvokeRequest,
 		return
 	}
 	name := m.InstanceName.ValueString()
-	ctx = withMasks(ctx, a.client)
+	ctx = a.masked(ctx)
 	if err := a.call(a.client, ctx, name); err != nil {
 		if errors.Is(err, client.ErrNotConnected) {
 			resp.Diagnostics.AddError(fmt.Sprintf("Could not %s instance %q: it is not connected", a.verb, name),
