@@ -25,18 +25,22 @@ import (
 //
 // A resource declares which with identityAttrs and calls its three methods:
 //
+//	var _ resource.ResourceWithIdentity = (*x)(nil)
+//
 //	func (r *x) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 //		resp.IdentitySchema = memberIdentity.schema()
 //	}
 //	func (r *x) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 //		memberIdentity.importState(ctx, req, resp)
 //	}
-//	// at the end of Create, Read and Update, once resp.State is set:
-//	resp.Diagnostics.Append(memberIdentity.fromState(ctx, resp.State, resp.Identity)...)
+//	// first line of Create and Update:
+//	defer memberIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
+//	// first line of Read:
+//	defer memberIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
 //
-// Identity is derived from state on every write, so state written before a
-// resource had identity gains it on the next refresh, and the two can never
-// disagree.
+// Identity is derived from state whenever a method returns, on every path,
+// so state written before a resource had identity gains it on the next
+// refresh, and the two can never disagree.
 type identityAttrs []string
 
 var (
@@ -70,19 +74,28 @@ func (a identityAttrs) idFormat() string {
 	return strings.Join(parts, "/")
 }
 
-// fromState sets identity from the same-named attributes of state. A nil
-// identity (a client without identity support) is left alone.
-func (a identityAttrs) fromState(ctx context.Context, state tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
-	var diags diag.Diagnostics
+// sync sets identity from the same-named attributes of the first state
+// given that is not null, for a defer at the top of Create, Read and Update.
+// Read passes its request's state too: after Read removes a resource whose
+// state predates identity, the framework still wants an identity, and only
+// the request has the values. With every state null (nothing was created)
+// there is no identity; a nil identity (a client without identity support)
+// is left alone.
+func (a identityAttrs) sync(ctx context.Context, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics, states ...*tfsdk.State) {
 	if identity == nil {
-		return diags
+		return
 	}
-	for _, name := range a {
-		var v types.String
-		diags.Append(state.GetAttribute(ctx, path.Root(name), &v)...)
-		diags.Append(identity.SetAttribute(ctx, path.Root(name), v)...)
+	for _, state := range states {
+		if state.Raw.IsNull() {
+			continue
+		}
+		for _, name := range a {
+			var v types.String
+			diags.Append(state.GetAttribute(ctx, path.Root(name), &v)...)
+			diags.Append(identity.SetAttribute(ctx, path.Root(name), v)...)
+		}
+		return
 	}
-	return diags
 }
 
 // importState starts an import from the string ID or from the import
