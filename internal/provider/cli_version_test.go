@@ -2,7 +2,7 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
+	"os"
 	"testing"
 
 	"github.com/hashicorp/go-version"
@@ -11,24 +11,23 @@ import (
 )
 
 // skipCLIBelow skips a CLI test when the CLI under test (Terraform or
-// OpenTofu, which reports its own version the same way) is older than min,
-// the first version with feature: the tfversion checks of
-// terraform-plugin-testing, for tests that drive the CLI themselves.
-func skipCLIBelow(t *testing.T, w *tfrun.Workdir, minVersion, feature string) {
+// OpenTofu) is older than minVersion, the first version with feature: the
+// tfversion checks of terraform-plugin-testing, for tests that drive the CLI
+// themselves.
+// Call it before cliWorkdir: an older CLI fails init on configuration it
+// does not know.
+func skipCLIBelow(t *testing.T, minVersion, feature string) {
 	t.Helper()
-	res, err := w.Run(context.Background(), "version", "-json")
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("TF_ACC not set: this runs the terraform CLI")
+	}
+	w, err := tfrun.NewWorkdir(t.TempDir(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal([]byte(res.Stdout), &out); err != nil {
-		t.Fatalf("%s version -json: %v", w.Terraform, err)
-	}
-	have, err := version.NewVersion(out.Version)
+	have, err := w.Version(context.Background())
 	if err != nil {
-		t.Fatalf("%s version -json: %v", w.Terraform, err)
+		t.Fatal(err)
 	}
 	if have.LessThan(version.Must(version.NewVersion(minVersion))) {
 		t.Skipf("%s is %s: %s need %s or later", w.Terraform, have, feature, minVersion)

@@ -166,6 +166,7 @@ action "l2msg_instance_%s" "bad" {
 // TestCLIInstanceActions_invoke runs the actions the way a user does by
 // hand: `terraform apply -invoke=action.…`.
 func TestCLIInstanceActions_invoke(t *testing.T) {
+	skipCLIBelow(t, "1.14.0", "actions")
 	emu, url := newEmulator(t, emulator.Options{})
 	w := cliWorkdir(t, providerBlock(url)+`
 resource "l2msg_instance" "test" {
@@ -184,7 +185,6 @@ action "l2msg_instance_logout" "it" {
   }
 }
 `)
-	skipCLIBelow(t, w, "1.14.0", "actions")
 	ctx := context.Background()
 	if _, err := w.Run(ctx, "apply", "-auto-approve", "-no-color"); err != nil {
 		t.Fatal(err)

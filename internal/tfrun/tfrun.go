@@ -10,6 +10,7 @@ package tfrun
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -18,6 +19,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/hashicorp/go-version"
 )
 
 // ProviderVersion is the version the mirror offers, and the one place a
@@ -201,4 +204,24 @@ func (w *Workdir) Run(ctx context.Context, args ...string) (Result, error) {
 		return res, fmt.Errorf("terraform %v: %w\nstdout:\n%s\nstderr:\n%s", args, err, res.Stdout, res.Stderr)
 	}
 	return res, nil
+}
+
+// Version asks the CLI for its version. OpenTofu answers `version -json`
+// under the same key as Terraform, with its own version number.
+func (w *Workdir) Version(ctx context.Context) (*version.Version, error) {
+	res, err := w.Run(ctx, "version", "-json")
+	if err != nil {
+		return nil, err
+	}
+	var out struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal([]byte(res.Stdout), &out); err != nil {
+		return nil, fmt.Errorf("%s version -json: %w", w.Terraform, err)
+	}
+	v, err := version.NewVersion(out.Version)
+	if err != nil {
+		return nil, fmt.Errorf("%s version -json: %w", w.Terraform, err)
+	}
+	return v, nil
 }
