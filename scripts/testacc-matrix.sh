@@ -25,6 +25,15 @@ if [ -z "$cli_pkgs" ]; then
   exit 1
 fi
 
+# OpenTofu prints a warning for a TF_CLI_CONFIG_FILE that does not exist on
+# stdout, ahead of `tofu version -json`, and terraform-exec (inside
+# terraform-plugin-testing) then cannot read the version. No configuration
+# is what such a setting means anyway.
+if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ ! -e "$TF_CLI_CONFIG_FILE" ]; then
+  echo "matrix: TF_CLI_CONFIG_FILE=$TF_CLI_CONFIG_FILE does not exist; unset for the runs"
+  unset TF_CLI_CONFIG_FILE
+fi
+
 passed=0 failed=0 skipped=0
 summary=()
 

@@ -216,7 +216,13 @@ func (w *Workdir) Version(ctx context.Context) (*version.Version, error) {
 	var out struct {
 		Version string `json:"terraform_version"`
 	}
-	if err := json.Unmarshal([]byte(res.Stdout), &out); err != nil {
+	// OpenTofu prints CLI configuration warnings (such as a
+	// TF_CLI_CONFIG_FILE that does not exist) on stdout, before the JSON.
+	stdout := res.Stdout
+	if i := strings.Index(stdout, "{"); i > 0 {
+		stdout = stdout[i:]
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
 		return nil, fmt.Errorf("%s version -json: %w", w.Terraform, err)
 	}
 	v, err := version.NewVersion(out.Version)
