@@ -1,9 +1,10 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"net/http"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,64 +19,6 @@ import (
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
 )
-
-const addr = "l2msg_instance.test"
-
-// fullConfig sets every field of the create call's body.
-func fullConfig(baseURL, name string) string {
-	return providerBlock(baseURL) + fmt.Sprintf(`
-resource "l2msg_instance" "test" {
-  instance_name     = %q
-  integration       = "WHATSAPP-BAILEYS"
-  qrcode            = true
-  number            = "5511999999999"
-  reject_call       = true
-  msg_call          = "busy, call later"
-  groups_ignore     = true
-  always_online     = true
-  read_messages     = true
-  read_status       = true
-  sync_full_history = true
-
-  webhook = {
-    url       = "https://hooks.example.com/wa"
-    by_events = true
-    base64    = true
-    headers = {
-      autorization   = "Bearer s3cr3t-hook-token"
-      "Content-Type" = "application/json"
-    }
-    events = ["APPLICATION_STARTUP", "MESSAGES_UPSERT", "CONNECTION_UPDATE"]
-  }
-}
-`, name)
-}
-
-func minimalConfig(baseURL, name string) string {
-	return providerBlock(baseURL) + fmt.Sprintf(`
-resource "l2msg_instance" "test" {
-  instance_name = %q
-}
-`, name)
-}
-
-// checkServer runs fn against the emulator's stored copy of an instance.
-func checkServer(emu *emulator.Server, name string, fn func(emulator.Snapshot) error) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		snap, ok := emu.Instance(name)
-		if !ok {
-			return fmt.Errorf("instance %q is not on the server", name)
-		}
-		return fn(snap)
-	}
-}
-
-func sameSet(got, want []string) bool {
-	g, w := slices.Clone(got), slices.Clone(want)
-	slices.Sort(g)
-	slices.Sort(w)
-	return slices.Equal(g, w)
-}
 
 func TestAccInstance_fullBody(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
@@ -394,6 +337,42 @@ func TestAccInstance_webhookChanges(t *testing.T) {
 	})
 }
 
+// Removing an enabled webhook's block turns it off on the server. In
+// TestAccInstance_webhookChanges the removal follows enabled = false, so
+// there it would pass even if the removal sent nothing.
+func TestAccInstance_webhookBlockRemoved(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	enabled := func(want bool) resource.TestCheckFunc {
+		return checkServer(emu, "hooked", func(s emulator.Snapshot) error {
+			if s.Webhook == nil || s.Webhook.Enabled != want || s.Webhook.URL != "https://a.example.com/hook" {
+				return fmt.Errorf("want the webhook stored with enabled = %t, server has %+v", want, s.Webhook)
+			}
+			return nil
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{
+				Config: webhookConfig(url, `  webhook = {
+    url    = "https://a.example.com/hook"
+    events = ["CALL"]
+  }`),
+				Check: enabled(true),
+			},
+			{
+				Config:           webhookConfig(url, ""),
+				ConfigPlanChecks: expectUpdate,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckNoResourceAttr(addr, "webhook"),
+					enabled(false),
+				),
+			},
+		},
+	})
+}
+
 func TestAccInstance_disabledAtCreate(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
 	resource.ParallelTest(t, resource.TestCase{
@@ -429,9 +408,9 @@ resource "l2msg_instance" "test" {
 }
 
 func TestAccInstance_replacements(t *testing.T) {
-	// A delete delay proves the replace waits until the server lets the
-	// name go before re-creating it.
-	emu, url := newEmulator(t, emulator.Options{DeleteDelay: 1500 * time.Millisecond})
+	// With a delete delay the old instance stays listed for a while; the
+	// request log shows the replace saw that and waited.
+	emu, url := newEmulator(t, emulator.Options{DeleteDelay: 1500 * time.Millisecond, LogRequests: true})
 	replace := resource.ConfigPlanChecks{
 		PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
 	}
@@ -451,14 +430,16 @@ func TestAccInstance_replacements(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: replaceConfig(url, "one", "5511911111111", "WHATSAPP-BAILEYS"), Check: idChanged("one")},
 			{
+				PreConfig:        emu.ResetStats,
 				Config:           replaceConfig(url, "one", "5511922222222", "WHATSAPP-BAILEYS"),
 				ConfigPlanChecks: replace,
-				Check:            idChanged("one"),
+				Check:            resource.ComposeAggregateTestCheckFunc(idChanged("one"), createdAfterDeleteDone(emu, "one")),
 			},
 			{
+				PreConfig:        emu.ResetStats,
 				Config:           replaceConfig(url, "one", "5511922222222", "EVOLUTION"),
 				ConfigPlanChecks: replace,
-				Check: resource.ComposeAggregateTestCheckFunc(idChanged("one"),
+				Check: resource.ComposeAggregateTestCheckFunc(idChanged("one"), createdAfterDeleteDone(emu, "one"),
 					checkServer(emu, "one", func(s emulator.Snapshot) error {
 						if s.Integration != "EVOLUTION" {
 							return fmt.Errorf("integration %q", s.Integration)
@@ -481,6 +462,38 @@ func TestAccInstance_replacements(t *testing.T) {
 			},
 		},
 	})
+}
+
+// createdAfterDeleteDone checks, from the server's request log, what a
+// replace observed: after its delete was accepted it still found the name
+// listed (deleting), and it sent the create only after a look-up found the
+// name gone.
+func createdAfterDeleteDone(emu *emulator.Server, name string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		deleted, listedDeleting, gone := -1, -1, -1
+		var seen []string
+		for i, rq := range emu.Requests() {
+			if rq.Name != name {
+				continue
+			}
+			seen = append(seen, fmt.Sprintf("%s %d", rq.Route, rq.Status))
+			lookup := rq.Route == "GET /instance/fetchInstances"
+			switch {
+			case rq.Route == "DELETE /instance/delete/:name" && rq.Status == http.StatusOK:
+				deleted = i
+			case deleted >= 0 && lookup && rq.Status == http.StatusOK:
+				listedDeleting = i
+			case listedDeleting >= 0 && lookup && rq.Status == http.StatusNotFound:
+				gone = i
+			case rq.Route == "POST /instance/create":
+				if deleted < 0 || listedDeleting < 0 || gone < 0 {
+					return fmt.Errorf("create of %q sent before its old instance was seen deleting and then gone; requests for it: %v", name, seen)
+				}
+				return nil
+			}
+		}
+		return fmt.Errorf("no create of %q; requests for it: %v", name, seen)
+	}
 }
 
 func TestAccInstance_qrcodeChangeTouchesNothing(t *testing.T) {
@@ -553,49 +566,97 @@ func TestAccInstance_deletedOutsideIsRecreated(t *testing.T) {
 	})
 }
 
-func TestAccInstance_driftIsReverted(t *testing.T) {
+// driftCase changes one field of the instance on the server, as someone
+// in the l2msg panel would, and names the planned value that reverts it.
+type driftCase struct {
+	attr    *tfjsonpath.Path
+	back    knownvalue.Check
+	setting func(*emulator.Settings)
+	webhook func(*emulator.Webhook)
+}
+
+// Drift of each field alone must be detected and reverted in place: a test
+// drifting two at once cannot tell which one was seen.
+func TestAccInstance_driftOfEachFieldIsReverted(t *testing.T) {
+	hook := func(name string) *tfjsonpath.Path { p := tfjsonpath.New("webhook").AtMapKey(name); return &p }
+	root := func(name string) *tfjsonpath.Path { p := tfjsonpath.New(name); return &p }
+	cases := []driftCase{
+		{attr: root("reject_call"), back: knownvalue.Bool(true), setting: func(s *emulator.Settings) { s.RejectCall = false }},
+		{attr: root("msg_call"), back: knownvalue.StringExact("busy, call later"), setting: func(s *emulator.Settings) { s.MsgCall = "changed in the panel" }},
+		{attr: root("groups_ignore"), back: knownvalue.Bool(true), setting: func(s *emulator.Settings) { s.GroupsIgnore = false }},
+		{attr: root("always_online"), back: knownvalue.Bool(true), setting: func(s *emulator.Settings) { s.AlwaysOnline = false }},
+		{attr: root("read_messages"), back: knownvalue.Bool(true), setting: func(s *emulator.Settings) { s.ReadMessages = false }},
+		{attr: root("read_status"), back: knownvalue.Bool(true), setting: func(s *emulator.Settings) { s.ReadStatus = false }},
+		{attr: root("sync_full_history"), back: knownvalue.Bool(true), setting: func(s *emulator.Settings) { s.SyncFullHistory = false }},
+		{attr: hook("url"), back: knownvalue.StringExact("https://hooks.example.com/wa"), webhook: func(w *emulator.Webhook) { w.URL = "https://evil.example.com/" }},
+		{attr: hook("enabled"), back: knownvalue.Bool(true), webhook: func(w *emulator.Webhook) { w.Enabled = false }},
+		{attr: hook("by_events"), back: knownvalue.Bool(true), webhook: func(w *emulator.Webhook) { w.ByEvents = false }},
+		{attr: hook("base64"), back: knownvalue.Bool(true), webhook: func(w *emulator.Webhook) { w.Base64 = false }},
+		{attr: hook("headers"), back: knownvalue.MapExact(map[string]knownvalue.Check{
+			"autorization": knownvalue.StringExact("Bearer s3cr3t-hook-token"),
+			"Content-Type": knownvalue.StringExact("application/json"),
+		}), webhook: func(w *emulator.Webhook) { w.Headers = map[string]string{"autorization": "Bearer stolen"} }},
+		{attr: hook("events"), back: knownvalue.SetExact([]knownvalue.Check{
+			knownvalue.StringExact("APPLICATION_STARTUP"), knownvalue.StringExact("MESSAGES_UPSERT"), knownvalue.StringExact("CONNECTION_UPDATE"),
+		}), webhook: func(w *emulator.Webhook) { w.Events = []string{"CALL"} }},
+	}
 	emu, url := newEmulator(t, emulator.Options{})
+	steps := []resource.TestStep{{Config: fullConfig(url, "drifty"), Check: checkServer(emu, "drifty", matchesFullConfig)}}
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			PreConfig: func() {
+				var err error
+				if c.setting != nil {
+					err = emu.SetSettings("drifty", c.setting)
+				} else {
+					err = emu.SetWebhook("drifty", c.webhook)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config: fullConfig(url, "drifty"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{named{c.attr.String(), plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					plancheck.ExpectKnownValue(addr, *c.attr, c.back)},
+			},
+			Check: checkServer(emu, "drifty", matchesFullConfig),
+		})
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkDestroyed(emu),
-		Steps: []resource.TestStep{
-			{Config: fullConfig(url, "drifty")},
-			{
-				PreConfig: func() {
-					if err := emu.SetSettings("drifty", func(s *emulator.Settings) {
-						s.RejectCall = false
-						s.MsgCall = "changed in the panel"
-					}); err != nil {
-						t.Fatal(err)
-					}
-					if err := emu.SetWebhook("drifty", func(w *emulator.Webhook) {
-						w.URL = "https://evil.example.com/"
-						w.Events = []string{"CALL"}
-						w.Headers = map[string]string{}
-					}); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: fullConfig(url, "drifty"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(addr, tfjsonpath.New("reject_call"), knownvalue.Bool(true)),
-					},
-				},
-				Check: checkServer(emu, "drifty", func(s emulator.Snapshot) error {
-					if !s.Settings.RejectCall || s.Settings.MsgCall != "busy, call later" {
-						return fmt.Errorf("settings not reverted: %+v", s.Settings)
-					}
-					if s.Webhook.URL != "https://hooks.example.com/wa" || len(s.Webhook.Events) != 3 ||
-						s.Webhook.Headers["autorization"] != "Bearer s3cr3t-hook-token" {
-						return fmt.Errorf("webhook not reverted: %+v", s.Webhook)
-					}
-					return nil
-				}),
-			},
-		},
+		Steps:                    steps,
 	})
+}
+
+// named says which drift case a failed plan check belongs to.
+type named struct {
+	name  string
+	check plancheck.PlanCheck
+}
+
+func (n named) CheckPlan(ctx context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	n.check.CheckPlan(ctx, req, resp)
+	if resp.Error != nil {
+		resp.Error = fmt.Errorf("drift of %s: %w", n.name, resp.Error)
+	}
+}
+
+// matchesFullConfig checks the server holds what fullConfig sets.
+func matchesFullConfig(s emulator.Snapshot) error {
+	want := emulator.Settings{RejectCall: true, MsgCall: "busy, call later", GroupsIgnore: true, AlwaysOnline: true,
+		ReadMessages: true, ReadStatus: true, SyncFullHistory: true}
+	if s.Settings != want {
+		return fmt.Errorf("settings on the server: %+v", s.Settings)
+	}
+	w := s.Webhook
+	if w == nil || !w.Enabled || w.URL != "https://hooks.example.com/wa" || !w.ByEvents || !w.Base64 ||
+		len(w.Headers) != 2 || w.Headers["autorization"] != "Bearer s3cr3t-hook-token" || w.Headers["Content-Type"] != "application/json" ||
+		!sameSet(w.Events, []string{"APPLICATION_STARTUP", "MESSAGES_UPSERT", "CONNECTION_UPDATE"}) {
+		return fmt.Errorf("webhook on the server: %+v", w)
+	}
+	return nil
 }
 
 func TestAccInstance_existingNameIsAClearError(t *testing.T) {
@@ -614,44 +675,5 @@ resource "l2msg_instance" "dup" {
 				ExpectError: regexp.MustCompile(`(?s)already exists.*terraform import`),
 			},
 		},
-	})
-}
-
-func TestAccProvider_configErrors(t *testing.T) {
-	_, url := newEmulator(t, emulator.Options{})
-	t.Setenv(EnvAPIKey, "")
-	t.Setenv(EnvBaseURL, "")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{
-			{
-				Config:      fmt.Sprintf("provider \"l2msg\" {\n  base_url = %q\n}\n", url) + `resource "l2msg_instance" "test" { instance_name = "x" }`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Missing l2msg API key.*L2MSG_API_KEY`),
-			},
-			{
-				Config:      "provider \"l2msg\" {\n  base_url = \"localhost:8080\"\n  api_key = \"k\"\n}\n" + `resource "l2msg_instance" "test" { instance_name = "x" }`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)base_url.*must\s+start\s+with\s+http://\s+or\s+https://`),
-			},
-			{
-				Config:      fmt.Sprintf("provider \"l2msg\" {\n  base_url = %q\n  api_key = \"wrong\"\n}\n", url) + `resource "l2msg_instance" "test" { instance_name = "x" }`,
-				ExpectError: regexp.MustCompile(`(?s)401.*check api_key or the L2MSG_API_KEY`),
-			},
-		},
-	})
-}
-
-func TestAccProvider_envVars(t *testing.T) {
-	emu, url := newEmulator(t, emulator.Options{Prefix: "/whatsapp"})
-	t.Setenv(EnvAPIKey, testAPIKey)
-	t.Setenv(EnvBaseURL, url)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy:             checkDestroyed(emu),
-		Steps: []resource.TestStep{{
-			Config: `resource "l2msg_instance" "test" { instance_name = "from env" }`,
-			Check:  checkServer(emu, "from env", func(emulator.Snapshot) error { return nil }),
-		}},
 	})
 }
