@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The acceptance test matrix: the suite once per CLI our users run.
 #
-#   terraform on PATH (1.11.4)  everything `make test` runs, unit tests too
+#   terraform on PATH (1.11.4)  `make test`: everything, unit tests too
 #   terraform 1.15.9            ../shared/tools/terraform-1.15.9 (TF_1_15)
 #   OpenTofu 1.12.6             bin/tofu-1.12.6, built by `make tofu` (TOFU)
 #
@@ -37,10 +37,11 @@ fi
 passed=0 failed=0 skipped=0
 summary=()
 
-# leg LABEL PATH PACKAGES [ENV...]
+# leg LABEL CLI ENV... -- COMMAND...: runs COMMAND with TF_ACC=1 and the CLI
+# as TF_ACC_TERRAFORM_PATH, plus ENV.
 leg() {
-  local label=$1 cli=$2 pkgs=$3
-  shift 3
+  local label=$1 cli=$2
+  shift 2
   if [ -z "$cli" ] || [ ! -x "$cli" ]; then
     echo
     echo "!!! matrix: SKIPPED $label: no executable CLI at '${cli}'" >&2
@@ -49,12 +50,17 @@ leg() {
     return
   fi
   cli=$(cd "$(dirname "$cli")" && pwd)/$(basename "$cli")
+  local extra=()
+  while [ "$1" != -- ]; do
+    extra+=("$1")
+    shift
+  done
+  shift
   echo
   echo "=== matrix: $label: $cli"
   "$cli" version | head -1
   local start=$SECONDS rc=0
-  # shellcheck disable=SC2086 # flags and packages are word lists
-  env TF_ACC=1 TF_ACC_TERRAFORM_PATH="$cli" "$@" $GO test $GO_TEST_FLAGS $pkgs || rc=$?
+  env TF_ACC=1 TF_ACC_TERRAFORM_PATH="$cli" "${extra[@]}" "$@" || rc=$?
   local took=$((SECONDS - start))
   if [ $rc -eq 0 ]; then
     passed=$((passed + 1))
@@ -66,14 +72,19 @@ leg() {
   echo "=== matrix: $label: $([ $rc -eq 0 ] && echo PASS || echo FAIL) in ${took}s"
 }
 
-leg "terraform $(terraform version 2>/dev/null | head -1 | sed 's/^Terraform v//') (PATH)" \
-  "$(command -v terraform || true)" "./..."
-leg "terraform 1.15.9" "$TF_1_15" "$cli_pkgs"
-# OpenTofu's default registry host differs; test configurations leave
-# required_providers out, so the in-process provider is
-# registry.opentofu.org/hashicorp/l2msg there (see CONTRIBUTING.md).
-leg "opentofu 1.12.6" "$TOFU" "$cli_pkgs" \
-  TF_ACC_PROVIDER_HOST=registry.opentofu.org TF_ACC_PROVIDER_NAMESPACE=hashicorp
+path_tf=$(command -v terraform || true)
+# shellcheck disable=SC2086 # flags and packages are word lists
+leg "terraform $("${path_tf:-false}" version 2>/dev/null | head -1 | sed 's/^Terraform v//') (PATH)" "$path_tf" \
+  -- ${MAKE:-make} --no-print-directory test
+# shellcheck disable=SC2086
+leg "terraform 1.15.9" "$TF_1_15" \
+  -- $GO test $GO_TEST_FLAGS $cli_pkgs
+# OpenTofu reads a provider source without a host, such as the in-process
+# provider's in the test configurations, as registry.opentofu.org/…: the
+# reattached provider must be offered there (see CONTRIBUTING.md).
+# shellcheck disable=SC2086
+leg "opentofu 1.12.6" "$TOFU" TF_ACC_PROVIDER_HOST=registry.opentofu.org TF_ACC_PROVIDER_NAMESPACE=hashicorp \
+  -- $GO test $GO_TEST_FLAGS $cli_pkgs
 
 echo
 echo "=== matrix summary"
