@@ -396,31 +396,37 @@ func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 
-	// An import starts from the name alone; then every immutable attribute
-	// comes from the server. Otherwise they stay as created: the server
-	// cannot change them, and some servers fill number in after pairing.
-	importing := state.InstanceID.IsNull()
-	server := ri.summary()
-	state.ID = server.InstanceName
-	state.InstanceName = server.InstanceName
-	state.InstanceID = server.InstanceID
-	state.Status = server.Status
-	state.setAPIKey(ri.Token, importing)
-	if importing || state.Integration.IsNull() {
-		state.Integration = server.Integration
-	}
-	if importing {
-		state.Number = server.Number
-	}
-	if state.QRCode.IsNull() {
-		state.QRCode = types.BoolValue(false)
-	}
-	state.settingsValues = server.settingsValues
-	resp.Diagnostics.Append(state.setWebhook(ctx, ri.Webhook)...)
+	resp.Diagnostics.Append(state.readFrom(ctx, ri)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// readFrom records what the server reports about the instance: Read's
+// mapping, and the list resource's for an instance found by a query. An
+// import (or a query) starts from the name alone; then every immutable
+// attribute comes from the server. Otherwise they stay as created: the
+// server cannot change them, and some servers fill number in after pairing.
+func (m *instanceModel) readFrom(ctx context.Context, ri *remoteInstance) diag.Diagnostics {
+	importing := m.InstanceID.IsNull()
+	server := ri.summary()
+	m.ID = server.InstanceName
+	m.InstanceName = server.InstanceName
+	m.InstanceID = server.InstanceID
+	m.Status = server.Status
+	m.setAPIKey(ri.Token, importing)
+	if importing || m.Integration.IsNull() {
+		m.Integration = server.Integration
+	}
+	if importing {
+		m.Number = server.Number
+	}
+	if m.QRCode.IsNull() {
+		m.QRCode = types.BoolValue(false)
+	}
+	m.settingsValues = server.settingsValues
+	return m.setWebhook(ctx, ri.Webhook)
 }
 
 func (r *instanceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

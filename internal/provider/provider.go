@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -27,6 +28,7 @@ var (
 	_ provider.ProviderWithFunctions          = (*l2msgProvider)(nil)
 	_ provider.ProviderWithConfigValidators   = (*l2msgProvider)(nil)
 	_ provider.ProviderWithActions            = (*l2msgProvider)(nil)
+	_ provider.ProviderWithListResources      = (*l2msgProvider)(nil)
 )
 
 type l2msgProvider struct {
@@ -113,6 +115,7 @@ func (p *l2msgProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
 	resp.ActionData = data
+	resp.ListResourceData = data
 }
 
 func (p *l2msgProvider) Resources(context.Context) []func() resource.Resource {
@@ -131,6 +134,12 @@ func (p *l2msgProvider) DataSources(context.Context) []func() datasource.DataSou
 func (p *l2msgProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewInstanceConnectEphemeralResource,
+	}
+}
+
+func (p *l2msgProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewInstanceListResource,
 	}
 }
 

@@ -1,0 +1,196 @@
+package provider
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/l2msg/terraform-provider-l2msg/internal/client"
+	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
+)
+
+// `terraform query` and list resources arrived in Terraform 1.14; OpenTofu
+// 1.12 has neither.
+var queryChecks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)}
+
+// adoptableAccount is an account made outside Terraform: two instances to
+// adopt, one with settings and a webhook and paired, one bare, and one that
+// the filters leave out.
+func adoptableAccount(t *testing.T, emu *emulator.Server, url string) {
+	t.Helper()
+	precreate(t, url, "adopt-sales", "adopt-support", "other")
+	c, err := client.New(client.Config{BaseURL: url, APIKey: testAPIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := c.SetSettings(ctx, "adopt-sales", client.Settings{RejectCall: true, MsgCall: "busy", ReadStatus: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetWebhook(ctx, "adopt-sales", client.Webhook{
+		Enabled: true, URL: "https://hooks.example.com/wa", Base64: true, Events: []string{"MESSAGES_UPSERT", "CONNECTION_UPDATE"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := emu.MarkPaired("adopt-sales"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func nameIs(name string) queryfilter.QueryFilter {
+	return queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"instance_name": knownvalue.StringExact(name)})
+}
+
+func TestAccInstanceList_query(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	adoptableAccount(t, emu, url)
+	// The provider block comes from the configuration of the step before.
+	query := `
+list "l2msg_instance" "adopt" {
+  provider = l2msg
+  config {
+    name_prefix = "adopt-"
+  }
+}
+
+list "l2msg_instance" "open" {
+  provider = l2msg
+  config {
+    status = "open"
+  }
+}
+
+list "l2msg_instance" "none" {
+  provider = l2msg
+  config {
+    name_prefix = "nobody-"
+  }
+}
+
+list "l2msg_instance" "full" {
+  provider         = l2msg
+  include_resource = true
+  config {
+    name_prefix = "adopt-sales"
+  }
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		TerraformVersionChecks:   queryChecks,
+		Steps: []resource.TestStep{
+			{Config: providerBlock(url)},
+			{
+				PreConfig: emu.ResetStats,
+				Query:     true,
+				Config:    query,
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("l2msg_instance.adopt", 2),
+					querycheck.ExpectIdentity("l2msg_instance.adopt", map[string]knownvalue.Check{"instance_name": knownvalue.StringExact("adopt-sales")}),
+					querycheck.ExpectIdentity("l2msg_instance.adopt", map[string]knownvalue.Check{"instance_name": knownvalue.StringExact("adopt-support")}),
+					querycheck.ExpectResourceDisplayName("l2msg_instance.adopt", nameIs("adopt-support"), knownvalue.StringExact("adopt-support")),
+					querycheck.ExpectLength("l2msg_instance.open", 1),
+					querycheck.ExpectIdentity("l2msg_instance.open", map[string]knownvalue.Check{"instance_name": knownvalue.StringExact("adopt-sales")}),
+					// A filter that matches nothing is an empty list, not an error.
+					querycheck.ExpectLength("l2msg_instance.none", 0),
+					querycheck.ExpectLength("l2msg_instance.full", 1),
+					querycheck.ExpectResourceKnownValues("l2msg_instance.full", nameIs("adopt-sales"), []querycheck.KnownValueCheck{
+						{Path: tfjsonpath.New("id"), KnownValue: knownvalue.StringExact("adopt-sales")},
+						{Path: tfjsonpath.New("status"), KnownValue: knownvalue.StringExact("open")},
+						{Path: tfjsonpath.New("reject_call"), KnownValue: knownvalue.Bool(true)},
+						{Path: tfjsonpath.New("msg_call"), KnownValue: knownvalue.StringExact("busy")},
+						{Path: tfjsonpath.New("webhook").AtMapKey("url"), KnownValue: knownvalue.StringExact("https://hooks.example.com/wa")},
+						{Path: tfjsonpath.New("webhook").AtMapKey("events"), KnownValue: knownvalue.SetExact([]knownvalue.Check{
+							knownvalue.StringExact("MESSAGES_UPSERT"), knownvalue.StringExact("CONNECTION_UPDATE"),
+						})},
+					}),
+				},
+			},
+			{
+				// Each list block made one fetchInstances call; only the one
+				// with include_resource looked up webhooks, one per result.
+				Config: providerBlock(url),
+				Check: resource.ComposeTestCheckFunc(
+					calls(emu, "GET /instance/fetchInstances", 4),
+					calls(emu, "GET /webhook/find/:name", 1),
+				),
+			},
+		},
+	})
+}
+
+// TestCLIInstanceList_generateConfig is the adoption flow the README shows:
+// `terraform query -generate-config-out` writes import and resource blocks
+// for every instance found, and they plan as imports with no changes.
+func TestCLIInstanceList_generateConfig(t *testing.T) {
+	skipCLIBelow(t, "1.14.0", "terraform query")
+	emu, url := newEmulator(t, emulator.Options{})
+	adoptableAccount(t, emu, url)
+	w := cliWorkdir(t, providerBlock(url))
+	ctx := context.Background()
+	if err := w.WriteFile("adopt.tfquery.hcl", `
+list "l2msg_instance" "adopt" {
+  provider         = l2msg
+  include_resource = true
+  config {
+    name_prefix = "adopt-"
+  }
+}
+`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Run(ctx, "query", "-no-color", "-generate-config-out=generated.tf"); err != nil {
+		t.Fatal(err)
+	}
+	gen, err := os.ReadFile(filepath.Join(w.Dir, "generated.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("generated.tf:\n%s", gen)
+	for _, want := range []string{`instance_name = "adopt-sales"`, `instance_name = "adopt-support"`, "reject_call", `"https://hooks.example.com/wa"`, "identity"} {
+		if !strings.Contains(string(gen), want) {
+			t.Errorf("generated.tf lacks %s:\n%s", want, gen)
+		}
+	}
+	if strings.Contains(string(gen), `"other"`) {
+		t.Errorf("generated.tf adopts an instance the filter left out:\n%s", gen)
+	}
+	// The query file must not take part in plan and apply.
+	if err := os.Remove(filepath.Join(w.Dir, "adopt.tfquery.hcl")); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := w.Run(ctx, "plan", "-no-color")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan.Stdout, "Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.") {
+		t.Fatalf("the generated configuration does not plan as two imports with no change:\n%s\n%s", plan.Stdout, gen)
+	}
+	if _, err := w.Run(ctx, "apply", "-auto-approve", "-no-color"); err != nil {
+		t.Fatal(err)
+	}
+	again, err := w.Run(ctx, "plan", "-no-color", "-detailed-exitcode")
+	if err != nil || again.ExitCode != 0 {
+		t.Fatalf("plan after the import is not empty (exit %d): %v\n%s", again.ExitCode, err, again.Stdout)
+	}
+	for _, r := range cliState(t, w) {
+		if r.Values["instance_id"] == "" || r.Tainted {
+			t.Errorf("%s not adopted cleanly: %v", r.Address, r.Values)
+		}
+	}
+	if _, err := w.Run(ctx, "destroy", "-auto-approve", "-no-color"); err != nil {
+		t.Fatal(err)
+	}
+	if names := emu.Names(); len(names) != 1 || names[0] != "other" {
+		t.Fatalf("destroy should leave only the instance never adopted: %v", names)
+	}
+}
