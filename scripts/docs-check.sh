@@ -21,7 +21,7 @@ command -v go >/dev/null || fail "go is not on PATH"
 command -v git >/dev/null || fail "git is not on PATH"
 # shellcheck source=scripts/docs-env.sh
 . scripts/docs-env.sh
-terraform version | head -1
+terraform version | sed -n 1p
 
 echo "==> tfplugindocs generate"
 go tool tfplugindocs generate -provider-name l2msg

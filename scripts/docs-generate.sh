@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/docs-env.sh
 . scripts/docs-env.sh
 
-terraform version | head -1
+terraform version | sed -n 1p
 terraform fmt -recursive examples/
 go tool tfplugindocs generate -provider-name l2msg

@@ -58,7 +58,7 @@ leg() {
   shift
   echo
   echo "=== matrix: $label: $cli"
-  "$cli" version | head -1
+  "$cli" version | sed -n 1p
   local start=$SECONDS rc=0
   env TF_ACC=1 TF_ACC_TERRAFORM_PATH="$cli" "${extra[@]}" "$@" || rc=$?
   local took=$((SECONDS - start))
@@ -74,7 +74,7 @@ leg() {
 
 path_tf=$(command -v terraform || true)
 # shellcheck disable=SC2086 # flags and packages are word lists
-leg "terraform $("${path_tf:-false}" version 2>/dev/null | head -1 | sed 's/^Terraform v//') (PATH)" "$path_tf" \
+leg "terraform $("${path_tf:-false}" version 2>/dev/null | sed -n 1p | sed 's/^Terraform v//') (PATH)" "$path_tf" \
   -- ${MAKE:-make} --no-print-directory test
 # shellcheck disable=SC2086
 leg "terraform 1.15.9" "$TF_1_15" \
