@@ -399,5 +399,5 @@ type wireFailure struct {
 }
 
 func (f wireFailure) message() string {
-	return strings.Join(collectStrings(f.Message, nil), "; ")
+	return strings.Join(collectStrings(f.Message), "; ")
 }
