@@ -121,6 +121,8 @@ func (p *l2msgProvider) Configure(ctx context.Context, req provider.ConfigureReq
 func (p *l2msgProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewInstanceResource,
+		NewProxyResource,
+		NewChatwootResource,
 	}
 }
 
@@ -128,6 +130,8 @@ func (p *l2msgProvider) DataSources(context.Context) []func() datasource.DataSou
 	return []func() datasource.DataSource{
 		NewInstanceDataSource,
 		NewInstancesDataSource,
+		NewProxyDataSource,
+		NewChatwootDataSource,
 	}
 }
 
