@@ -52,6 +52,11 @@ func statusOf(err error) int {
 	return 0
 }
 
+// ErrNotConnected reports that the instance has no WhatsApp session (its
+// state is close: never paired, or logged out), so restart and logout have
+// nothing to act on.
+var ErrNotConnected = errors.New("the instance is not connected")
+
 // IsNotFound reports a 404 from the API itself: the instance (or, for a
 // filter, the name) does not exist. A 404 page from a proxy or a wrong base
 // URL is not "not found": treating it so would drop every instance from
@@ -119,21 +124,22 @@ func flattenMessages(raw []byte) (msgs []string, enveloped bool) {
 	}
 	switch {
 	case env.Response != nil && len(env.Response.Message) > 0:
-		return collectStrings(env.Response.Message, nil), true
+		return collectStrings(env.Response.Message), true
 	case len(env.Message) > 0:
-		return collectStrings(env.Message, nil), true
+		return collectStrings(env.Message), true
 	case len(env.Error) > 0:
-		return collectStrings(env.Error, nil), false
+		return collectStrings(env.Error), false
 	}
 	return nil, false
 }
 
-func collectStrings(raw json.RawMessage, out []string) []string {
+// collectStrings returns every string in a JSON value, depth first.
+func collectStrings(raw json.RawMessage) []string {
 	var v any
 	if err := json.Unmarshal(raw, &v); err != nil {
-		return out
+		return nil
 	}
-	return walkStrings(v, out)
+	return walkStrings(v, nil)
 }
 
 func walkStrings(v any, out []string) []string {

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"os"
 
+	// Aliased: the tests have a type named action.
+	fwaction "github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -24,6 +27,8 @@ var (
 	_ provider.ProviderWithEphemeralResources = (*l2msgProvider)(nil)
 	_ provider.ProviderWithFunctions          = (*l2msgProvider)(nil)
 	_ provider.ProviderWithConfigValidators   = (*l2msgProvider)(nil)
+	_ provider.ProviderWithActions            = (*l2msgProvider)(nil)
+	_ provider.ProviderWithListResources      = (*l2msgProvider)(nil)
 )
 
 type l2msgProvider struct {
@@ -109,14 +114,16 @@ func (p *l2msgProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ActionData = data
+	resp.ListResourceData = data
 }
 
 func (p *l2msgProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{
+	return append([]func() resource.Resource{
 		NewInstanceResource,
 		NewProxyResource,
 		NewChatwootResource,
-	}
+	}, chatbotResources()...)
 }
 
 func (p *l2msgProvider) DataSources(context.Context) []func() datasource.DataSource {
@@ -131,6 +138,19 @@ func (p *l2msgProvider) DataSources(context.Context) []func() datasource.DataSou
 func (p *l2msgProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewInstanceConnectEphemeralResource,
+	}
+}
+
+func (p *l2msgProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewInstanceListResource,
+	}
+}
+
+func (p *l2msgProvider) Actions(context.Context) []func() fwaction.Action {
+	return []func() fwaction.Action{
+		NewInstanceRestartAction,
+		NewInstanceLogoutAction,
 	}
 }
 
