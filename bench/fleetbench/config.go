@@ -45,7 +45,12 @@ resource "l2msg_instance" "fleet" {
 // The integrations fleet gives every instance a Chatwoot inbox, a proxy and
 // a RabbitMQ stream as well: the listing carries their rows, so its
 // no-change plan should cost no more requests than the fleet without them.
-const integrationsHCL = `
+// The blocks are keyed by resource type so that a build lacking one runs
+// with the others (newFleet).
+var integrationTypes = []string{"l2msg_instance_chatwoot", "l2msg_instance_proxy", "l2msg_instance_rabbitmq"}
+
+var integrationsHCL = map[string]string{
+	"l2msg_instance_chatwoot": `
 resource "l2msg_instance_chatwoot" "fleet" {
   for_each       = local.names
   instance_name  = l2msg_instance.fleet[each.key].instance_name
@@ -56,7 +61,8 @@ resource "l2msg_instance_chatwoot" "fleet" {
   sign_msg       = true
   sign_delimiter = "\n"
 }
-
+`,
+	"l2msg_instance_proxy": `
 resource "l2msg_instance_proxy" "fleet" {
   for_each      = local.names
   instance_name = l2msg_instance.fleet[each.key].instance_name
@@ -66,14 +72,16 @@ resource "l2msg_instance_proxy" "fleet" {
   username      = "fleet"
   password      = "fleet-pass"
 }
-
+`,
+	"l2msg_instance_rabbitmq": `
 resource "l2msg_instance_rabbitmq" "fleet" {
   for_each      = local.names
   instance_name = l2msg_instance.fleet[each.key].instance_name
   instance_id   = l2msg_instance.fleet[each.key].instance_id
   events        = ["MESSAGES_UPSERT", "CONNECTION_UPDATE"]
 }
-`
+`,
+}
 
 // The integrations floor holds the same values in three more terraform_data
 // per instance, each depending on its instance as the real ones do.

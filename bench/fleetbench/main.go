@@ -207,6 +207,12 @@ func run(ctx context.Context, o options) error {
 				return err
 			}
 			defer f.close()
+			if len(f.missing) > 0 {
+				note := fmt.Sprintf("the %s fleet with the %s provider runs with %s only (its floor has all three): %s",
+					pf.kind, v, strings.Join(f.types, ", "), strings.Join(f.missing, "; "))
+				logf("%s", note)
+				unavailable = append(unavailable, note)
+			}
 			f.profileDir = o.cpuprofile
 			f.managed = !o.reattach
 			f.env = o.providerEnv

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -64,6 +65,10 @@ type fleet struct {
 	prov    *tfrun.Provider
 	emu     *emulator.Server // nil for the floor
 	stop    func() error     // stops emu's server
+	// types are the integrations the fleet has; missing says which the
+	// provider build lacks, in terraform's words.
+	types   []string
+	missing []string
 	// profileDir, when set, receives a CPU profile of the provider per command.
 	profileDir string
 	// managed lets terraform start the provider, as in real use: no
@@ -98,27 +103,47 @@ func newFleet(ctx context.Context, root, kind, variant string, n int, prov *tfru
 		f.stop = srv.Close
 		cfg = l2msgConfig(n, "http://"+ln.Addr().String()+f.emu.Prefix(), benchKey)
 	}
-	if kind == fleetIntegrations {
-		if variant == variantFloor {
-			cfg += integrationsFloorHCL
-		} else {
-			cfg += integrationsHCL
+	types := integrationTypes
+	for {
+		full := cfg
+		if kind == fleetIntegrations {
+			if variant == variantFloor {
+				full += integrationsFloorHCL
+			}
+			for _, t := range types {
+				if variant != variantFloor {
+					full += integrationsHCL[t]
+				}
+			}
 		}
-	}
-	if err := wd.WriteFile("main.tf", cfg); err != nil {
-		return nil, err
-	}
-	if _, err := wd.Run(ctx, "init", "-input=false"); err != nil {
-		f.close()
-		return nil, err
-	}
-	if res, err := wd.Run(ctx, "validate", "-no-color"); err != nil {
-		f.close()
-		if strings.Contains(res.Stderr, "Invalid resource type") {
-			return nil, fmt.Errorf("%s fleet with the %s provider: %w (%s)", kind, variant, errUnavailable, sentence(res.Stderr, "does not support resource type"))
+		if err := wd.WriteFile("main.tf", full); err != nil {
+			f.close()
+			return nil, err
 		}
-		return nil, err
+		if _, err := wd.Run(ctx, "init", "-input=false"); err != nil {
+			f.close()
+			return nil, err
+		}
+		res, err := wd.Run(ctx, "validate", "-no-color")
+		if err == nil {
+			break
+		}
+		// A build without one of the integrations runs with the others,
+		// and says so.
+		missing := sentence(res.Stderr, "does not support resource type")
+		if missing == "" {
+			f.close()
+			return nil, err
+		}
+		f.missing = append(f.missing, missing)
+		types = slices.DeleteFunc(slices.Clone(types), func(t string) bool { return strings.Contains(missing, `"`+t+`"`) })
+		if len(types) == len(integrationTypes)-len(f.missing) && len(types) > 0 {
+			continue
+		}
+		f.close()
+		return nil, fmt.Errorf("%s fleet with the %s provider: %w (%s)", kind, variant, errUnavailable, strings.Join(f.missing, "; "))
 	}
+	f.types = types
 	return f, nil
 }
 
