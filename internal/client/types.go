@@ -42,7 +42,8 @@ type Instance struct {
 type CreateRequest struct {
 	InstanceName string
 	Integration  string
-	// Token becomes the instance's API key; empty lets the server choose.
+	// Token becomes the instance's API key. CreateOrAdopt makes a random
+	// one when it is empty: the key is how it recognises its own instance.
 	Token    string
 	QRCode   bool
 	Number   string
@@ -60,6 +61,11 @@ type CreateResult struct {
 	Settings *Settings
 	// QRCode is set when the create asked for one and the server sent it.
 	QRCode *QRCode
+	// Adopted is true when a create's answer was lost and the instance,
+	// found with our key, was taken over (see CreateOrAdopt). Its settings
+	// and webhook may not be all there: the create may have stopped
+	// half-way.
+	Adopted bool
 }
 
 // QRCode is a pairing challenge: scan Base64 (a PNG data URI) or Code, or

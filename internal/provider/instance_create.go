@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 )
@@ -21,67 +20,17 @@ type createOutcome struct {
 	adopted *client.Instance
 }
 
-// nameTakenError: the name exists before this apply creates anything.
-type nameTakenError struct{ name string }
-
-func (e *nameTakenError) Error() string {
-	return fmt.Sprintf("an instance named %q already exists on the server", e.name)
-}
-
-// unresolvedCreateError: the create may have happened and the look-up that
-// should tell failed too. The caller records the name so the next refresh
-// finds out.
-type unresolvedCreateError struct{ create, lookup error }
-
-func (e *unresolvedCreateError) Error() string {
-	return fmt.Sprintf("%v; looking the name up afterwards failed too: %v", e.create, e.lookup)
-}
-
-func (e *unresolvedCreateError) Unwrap() []error { return []error{e.create, e.lookup} }
-
-// createOrAdopt creates the instance without ever making two or losing
-// one. A create is not safe to repeat, so the name must be free first;
-// after a failure that leaves the outcome unknown (5xx, dropped
-// connection, timeout) the name is looked up: found, it is this create's
-// instance and is adopted; not found, the create is tried again, at most
-// max_retries times.
+// createOrAdopt runs the client's create protocol (client.CreateOrAdopt):
+// it never makes two instances, loses one or adopts someone else's.
 func (r *instanceResource) createOrAdopt(ctx context.Context, req client.CreateRequest) (createOutcome, error) {
-	name := req.InstanceName
-	switch _, err := r.client.FetchInstance(ctx, name); {
-	case err == nil:
-		return createOutcome{}, &nameTakenError{name: name}
-	case !client.IsNotFound(err):
-		return createOutcome{}, fmt.Errorf("checking that the name is free: %w", err)
+	res, err := r.client.CreateOrAdopt(ctx, req)
+	switch {
+	case err != nil:
+		return createOutcome{}, err
+	case res.Adopted:
+		return createOutcome{adopted: &res.Instance}, nil
 	}
-	for attempt := 0; ; attempt++ {
-		res, err := r.client.CreateInstance(ctx, req)
-		if err == nil {
-			return createOutcome{created: res}, nil
-		}
-		// The name was free before the first attempt, so a later attempt
-		// that finds it taken is meeting an earlier attempt's instance.
-		takenByUs := attempt > 0 && client.IsForbidden(err)
-		if !client.IsAmbiguous(err) && !takenByUs {
-			return createOutcome{}, err
-		}
-		tflog.Warn(ctx, "l2msg instance create failed with an unknown outcome; looking the name up",
-			map[string]any{"instance_name": name, "attempt": attempt + 1, "error": err.Error()})
-		inst, lerr := r.client.FetchInstance(ctx, name)
-		if lerr == nil {
-			tflog.Info(ctx, "the failed create did make the l2msg instance; adopting it",
-				map[string]any{"instance_name": name, "instance_id": inst.ID})
-			return createOutcome{adopted: inst}, nil
-		}
-		if !client.IsNotFound(lerr) {
-			return createOutcome{}, &unresolvedCreateError{create: err, lookup: lerr}
-		}
-		if attempt >= r.client.MaxRetries() {
-			return createOutcome{}, err
-		}
-		if berr := r.client.Backoff(ctx, attempt); berr != nil {
-			return createOutcome{}, errors.Join(err, berr)
-		}
-	}
+	return createOutcome{created: res}, nil
 }
 
 // addCreateError reports a failed create. When the outcome is unknown the
@@ -90,7 +39,15 @@ func (r *instanceResource) createOrAdopt(ctx context.Context, req client.CreateR
 // creates it). Nothing is left on the server that Terraform does not know.
 func addCreateError(ctx context.Context, diags *diag.Diagnostics, state *tfsdk.State, plan instanceModel, err error) {
 	name := plan.InstanceName.ValueString()
-	var taken *nameTakenError
+	var taken *client.NameTakenError
+	if errors.As(err, &taken) && taken.DuringRetry {
+		diags.AddAttributeError(path.Root("instance_name"), "Instance name taken by someone else",
+			fmt.Sprintf("The create of instance %q failed in a way that left its outcome unknown, and before it could be "+
+				"tried again someone else created an instance of that name: it does not answer to this create's key, so "+
+				"Terraform left it alone and recorded nothing. Choose another instance_name, or find out who owns %q. (%s)",
+				name, name, err))
+		return
+	}
 	if errors.As(err, &taken) {
 		diags.AddAttributeError(path.Root("instance_name"), "Instance already exists",
 			fmt.Sprintf("An instance named %q already exists on the server, and Terraform does not manage it. "+
@@ -99,7 +56,7 @@ func addCreateError(ctx context.Context, diags *diag.Diagnostics, state *tfsdk.S
 		return
 	}
 	addAPIError(diags, "create", name, err)
-	var unresolved *unresolvedCreateError
+	var unresolved *client.UnresolvedCreateError
 	if !errors.As(err, &unresolved) {
 		return
 	}
