@@ -43,13 +43,14 @@ type config struct {
 	deleteDelay time.Duration
 	latency     time.Duration
 	faults      emulator.FaultConfig
+	disabled    []string
 }
 
 const apiKeyEnv = "L2MSG_EMULATOR_API_KEY"
 
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
 	var cfg config
-	var kinds string
+	var kinds, disabled string
 	fs := flag.NewFlagSet("l2msg-emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
@@ -64,8 +65,14 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&kinds, "fault-kinds", "", "comma list of 500,503,429,latency,drop,created-then-failed (default 500,503,429)")
 	fs.DurationVar(&cfg.faults.RetryAfter, "fault-retry-after", time.Second, "Retry-After of injected 429s")
 	fs.DurationVar(&cfg.faults.Latency, "fault-latency", 100*time.Millisecond, "sleep of injected latency faults")
+	fs.StringVar(&disabled, "disable", "", "comma list of integration switches to turn off, e.g. CHATWOOT_ENABLED,RABBITMQ_ENABLED (all are on by default)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	for _, name := range strings.Split(disabled, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			cfg.disabled = append(cfg.disabled, name)
+		}
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
@@ -118,6 +125,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		DeleteDelay: cfg.deleteDelay,
 		Latency:     cfg.latency,
 		Faults:      cfg.faults,
+		Disabled:    cfg.disabled,
 	})
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -68,6 +69,9 @@ func TestParseFlags(t *testing.T) {
 	if cfg.apiKey != "flag" || cfg.prefix != "/whatsapp" || cfg.deleteDelay != 2*time.Second ||
 		cfg.faults.Rate != 0.2 || cfg.faults.Seed != 5 || len(cfg.faults.Kinds) != 2 || cfg.faults.Kinds[1] != emulator.FaultCreatedThenFailed {
 		t.Fatalf("%+v", cfg)
+	}
+	if cfg, _ = parseFlags([]string{"-disable", "CHATWOOT_ENABLED, NATS_ENABLED"}, env, io.Discard); !slices.Equal(cfg.disabled, []string{"CHATWOOT_ENABLED", "NATS_ENABLED"}) {
+		t.Fatalf("-disable %v", cfg.disabled)
 	}
 	if cfg, _ = parseFlags([]string{"-fault-rate", "0.1"}, env, io.Discard); len(cfg.faults.Kinds) != 3 {
 		t.Fatalf("default kinds %v", cfg.faults.Kinds)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -85,6 +86,29 @@ func (c *checker) required(obj map[string]any, owner string, keys ...string) {
 	}
 }
 
+// boolEnum checks a `{type: boolean, enum: [true, false]}` property: a
+// value of another type fails both keywords, and jsonschema reports both.
+func (c *checker) boolEnum(obj map[string]any, key string) {
+	if !c.typed(obj, key, key, "boolean") {
+		c.add(key + " is not one of enum values: true,false")
+	}
+}
+
+// notEmptyOnly applies Evolution's isNotEmpty(names…): only when every key
+// of the body is one of names, each string among them must be non-empty.
+func (c *checker) notEmptyOnly(obj map[string]any, names ...string) {
+	for k := range obj {
+		if !slices.Contains(names, k) {
+			return
+		}
+	}
+	for _, k := range names {
+		if s, ok := obj[k].(string); ok && s == "" {
+			c.add(`The "` + k + `" cannot be empty`)
+		}
+	}
+}
+
 func isType(v any, typ string) bool {
 	var ok bool
 	switch typ {
@@ -96,6 +120,8 @@ func isType(v any, typ string) bool {
 		_, ok = v.(map[string]any)
 	case "array":
 		_, ok = v.([]any)
+	case "number":
+		_, ok = v.(json.Number)
 	}
 	return ok
 }

@@ -39,4 +39,31 @@
 //     path segments match case-insensitively and a trailing slash is ignored,
 //     as in express.
 //   - NEW_JWT_TOKEN (v1 only) is not an accepted event name.
+//
+// Integrations (shared/reference/evolution-integrations.md):
+//
+//   - Every integration's environment switch (CHATWOOT_ENABLED, …) is on by
+//     default; Options.Disabled and SetSwitch turn one off.
+//   - /proxy/set runs Evolution's proxy test, which fetches an address on
+//     the internet through the proxy and has no timeout. The emulator never
+//     leaves the machine and decides by the address instead:
+//     a host under the reserved .invalid domain fails the test (400
+//     "Invalid proxy"), as a name that never resolves does; a host in the
+//     documentation networks 192.0.2.0/24, 198.51.100.0/24 or
+//     203.0.113.0/24 hangs until the client gives up (or proxyHangLimit),
+//     as an address that never answers does. Protocols other than http and
+//     socks (2.3.6), ports outside 1–65535, and credentials that break the
+//     proxy URL the server builds without escaping them (':' in the
+//     username; '/', '?', '#', '\' or '%' in either) fail the test too.
+//     Everything else passes.
+//   - The proxy write is not awaited by Evolution: the first set without
+//     username/password, or any value over 100 characters, answers 201 and
+//     stores nothing.
+//   - /chatwoot/set with autoCreate calls Chatwoot after saving the
+//     configuration. The emulator models Chatwoot as reachable unless the
+//     url's host is under .invalid: then the answer is 500 "getaddrinfo
+//     ENOTFOUND <host>" and the configuration stays saved. Created inboxes
+//     are listed in Snapshot.ChatwootInboxes. The first set does not store
+//     signDelimiter. POST /chatwoot/webhook (Chatwoot's callback) is not
+//     served.
 package emulator

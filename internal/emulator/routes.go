@@ -32,6 +32,10 @@ var routes = []*route{
 	{http.MethodGet, []string{"settings", "find", ":name"}, (*Server).findSettings},
 	{http.MethodPost, []string{"webhook", "set", ":name"}, (*Server).setWebhook},
 	{http.MethodGet, []string{"webhook", "find", ":name"}, (*Server).findWebhook},
+	{http.MethodPost, []string{"proxy", "set", ":name"}, (*Server).setProxy},
+	{http.MethodGet, []string{"proxy", "find", ":name"}, (*Server).findProxy},
+	{http.MethodPost, []string{"chatwoot", "set", ":name"}, (*Server).setChatwoot},
+	{http.MethodGet, []string{"chatwoot", "find", ":name"}, (*Server).findChatwoot},
 }
 
 // Routes lists the API route templates ("POST /instance/create", …), the keys

@@ -87,6 +87,12 @@ func (inst *instance) row() instanceRow {
 		CreatedAt:        isoTime(inst.createdAt),
 		UpdatedAt:        isoTime(inst.updatedAt),
 	}
+	if p := inst.proxy; p != nil {
+		r.Proxy = inst.proxyJSON()
+	}
+	if c := inst.chatwoot; c != nil {
+		r.Chatwoot = inst.chatwootRowJSON()
+	}
 	if st := inst.settings; st != nil {
 		r.Setting = &settingRow{
 			ID: st.id, RejectCall: st.RejectCall, MsgCall: st.MsgCall, GroupsIgnore: st.GroupsIgnore,

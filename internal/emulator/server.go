@@ -27,6 +27,9 @@ type Options struct {
 	// LiteralEmptyEvents stores "events": [] of an enabled webhook as [] instead
 	// of expanding it to every event name as Evolution v2 does.
 	LiteralEmptyEvents bool
+	// Disabled lists integration environment switches that are off
+	// (SwitchChatwoot, …); every other integration is on. See SetSwitch.
+	Disabled []string
 }
 
 // Server is the emulator. It implements http.Handler and is safe for
@@ -50,6 +53,9 @@ type Server struct {
 	faultMu sync.Mutex
 	faults  FaultConfig
 	rng     *rand.Rand
+
+	switchMu    sync.Mutex
+	switchesOff map[string]bool
 }
 
 // New returns a Server. It panics when opts.APIKey is empty, because a server
@@ -73,6 +79,9 @@ func New(opts Options) *Server {
 	}
 	s.ResetStats()
 	s.SetFaults(opts.Faults)
+	for _, name := range opts.Disabled {
+		s.SetSwitch(name, false)
+	}
 	return s
 }
 

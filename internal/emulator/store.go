@@ -76,6 +76,7 @@ type Snapshot struct {
 	Settings    Settings
 	// Webhook is nil until a webhook was set.
 	Webhook *Webhook
+	IntegrationsSnapshot
 	// PendingDelete is true between a delete and the instance's removal.
 	PendingDelete bool
 	CreatedAt     time.Time
@@ -101,6 +102,7 @@ type instance struct {
 	createdAt  time.Time
 	updatedAt  time.Time
 	deleteAt   time.Time // zero unless a delete is pending
+	integrations
 }
 
 type settingsRow struct {
@@ -190,6 +192,7 @@ func (inst *instance) snapshot() Snapshot {
 	if inst.settings != nil {
 		snap.Settings = inst.settings.Settings
 	}
+	inst.snapshotIntegrations(&snap.IntegrationsSnapshot)
 	if wh := inst.webhook; wh != nil {
 		snap.Webhook = &Webhook{
 			Enabled:  wh.enabled,
