@@ -161,7 +161,7 @@ func TestSuccessBodiesAreBounded(t *testing.T) {
 		w.WriteHeader(200)
 		for i := 0; i < len(big); i += 100 {
 			_, _ = io.WriteString(w, big[i:min(i+100, len(big))])
-			http.NewResponseController(w).Flush()
+			_ = http.NewResponseController(w).Flush()
 		}
 	}
 	for what, h := range map[string]http.HandlerFunc{"with Content-Length": reply(200, big), "chunked": chunked} {

@@ -191,7 +191,7 @@ func TestEveryWriteInvalidatesTheListing(t *testing.T) {
 			// The fake server's {} is no instance: an ambiguous create,
 			// which is still a write.
 			if _, err := c.CreateInstance(ctx, CreateRequest{InstanceName: "a"}); !IsAmbiguous(err) {
-				return fmt.Errorf("create = %v, want ambiguous", err)
+				return fmt.Errorf("create = %w, want ambiguous", err)
 			}
 			return nil
 		},
