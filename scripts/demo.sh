@@ -17,13 +17,10 @@ cleanup() {
 trap cleanup EXIT
 
 # Terraform picks the provider from a local mirror laid out like the
-# registry, so `terraform init` runs for real and nothing is downloaded.
-version=0.1.0
-platform="$(go env GOOS)_$(go env GOARCH)"
-mirror="$work/mirror/registry.terraform.io/l2msg/l2msg/$version/$platform"
-mkdir -p "$mirror"
+# registry, so `terraform init` runs for real and nothing is downloaded; the
+# tests build the same mirror (internal/tfrun).
 echo "==> building the provider and the emulator"
-(cd "$root" && go build -ldflags "-X main.version=$version" -o "$mirror/terraform-provider-l2msg_v$version" .)
+cli_config=$(cd "$root" && go run ./internal/tfrun/mirror -dir "$work")
 (cd "$root" && go build -o "$work/l2msg-emulator" ./cmd/l2msg-emulator)
 
 api_key="demo-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
@@ -40,18 +37,7 @@ done
 base_url="http://$(cat "$work/addr")/whatsapp"
 echo "    $base_url"
 
-cat >"$work/terraformrc" <<CFG
-provider_installation {
-  filesystem_mirror {
-    path    = "$work/mirror"
-    include = ["registry.terraform.io/l2msg/l2msg"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/l2msg/l2msg"]
-  }
-}
-CFG
-export TF_CLI_CONFIG_FILE="$work/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+export TF_CLI_CONFIG_FILE="$cli_config" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 export TF_VAR_base_url="$base_url" TF_VAR_api_key="$api_key"
 
 cp -R "$root/examples/quickstart" "$work/quickstart"

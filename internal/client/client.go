@@ -183,25 +183,49 @@ type secretHolder interface{ secretValues() []string }
 
 // do sends one request, retrying it as retry.go describes. A non-2xx
 // answer becomes an *APIError; a 2xx answer is decoded into out unless out
-// is nil. The returned bool reports whether the body was empty or the
-// literal JSON null, which the find routes use for "none". A failure that
+// is nil. The returned bool reports whether the body was the literal JSON
+// null or empty, which the find routes use for "none". A failure that
 // leaves a create's outcome unknown is an *AmbiguousError.
 func (c *Client) do(ctx context.Context, cl call) (isNull bool, err error) {
+	raw, err := c.send(ctx, cl)
+	if err != nil {
+		return false, err
+	}
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return true, nil
+	}
+	if cl.out == nil {
+		return false, nil
+	}
+	if err := decodeJSON(raw, cl.out); err != nil {
+		err = fmt.Errorf("%s %s: decoding the server's answer: %w", cl.method, cl.path, err)
+		if !idempotent(cl.method, cl.path) {
+			// The server said it did the work; only its answer is lost.
+			err = &AmbiguousError{Err: err}
+		}
+		return false, err
+	}
+	return false, nil
+}
+
+// send is do without the decoding: it returns the 2xx answer's body,
+// trimmed, for routes where an empty body and "null" mean different things.
+func (c *Client) send(ctx context.Context, cl call) ([]byte, error) {
 	method, path := cl.method, cl.path
 	var body any
 	if cl.in != nil {
 		b, err := json.Marshal(cl.in)
 		if err != nil {
-			return false, fmt.Errorf("encoding %s %s request: %w", method, path, err)
+			return nil, fmt.Errorf("encoding %s %s request: %w", method, path, err)
 		}
 		body = b
 	}
 	if err := ctx.Err(); err != nil {
-		return false, fmt.Errorf("%s %s: %w", method, path, err)
+		return nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.base+path, body)
 	if err != nil {
-		return false, fmt.Errorf("building %s %s request: %w", method, path, err)
+		return nil, fmt.Errorf("building %s %s request: %w", method, path, err)
 	}
 	req.Header.Set("apikey", cmp.Or(cl.key, c.apiKey))
 	req.Header.Set("Accept", "application/json")
@@ -234,7 +258,7 @@ func (c *Client) do(ctx context.Context, cl call) (isNull bool, err error) {
 			err = &AmbiguousError{Err: err}
 		}
 		x.log(LogWarn, "l2msg API request failed", map[string]any{"method": method, "path": path, "attempt": x.attempts, "error": err.Error()})
-		return false, err
+		return nil, err
 	}
 	defer resp.Body.Close()
 
@@ -244,9 +268,9 @@ func (c *Client) do(ctx context.Context, cl call) (isNull bool, err error) {
 		apiErr.Attempts = x.attempts
 		x.log(LogDebug, "l2msg API answered with an error", map[string]any{"method": method, "path": path, "attempt": x.attempts, "status": resp.StatusCode})
 		if !x.idempotent && resp.StatusCode >= 500 {
-			return false, &AmbiguousError{Err: apiErr}
+			return nil, &AmbiguousError{Err: apiErr}
 		}
-		return false, apiErr
+		return nil, apiErr
 	}
 	x.log(LogDebug, "l2msg API answered", map[string]any{"method": method, "path": path, "attempt": x.attempts, "status": resp.StatusCode})
 
@@ -256,24 +280,9 @@ func (c *Client) do(ctx context.Context, cl call) (isNull bool, err error) {
 		if !x.idempotent {
 			err = &AmbiguousError{Err: err}
 		}
-		return false, err
+		return nil, err
 	}
-	trimmed := bytes.TrimSpace(raw)
-	if len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")) {
-		return true, nil
-	}
-	if cl.out == nil {
-		return false, nil
-	}
-	if err := decodeJSON(trimmed, cl.out); err != nil {
-		err = fmt.Errorf("%s %s: decoding the server's answer: %w", method, path, err)
-		if !x.idempotent {
-			// The server said it did the work; only its answer is lost.
-			err = &AmbiguousError{Err: err}
-		}
-		return false, err
-	}
-	return false, nil
+	return bytes.TrimSpace(raw), nil
 }
 
 // errBodyTooLarge is a success answer longer than the client reads.

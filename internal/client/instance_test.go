@@ -531,6 +531,10 @@ func TestFetchInstancesV2(t *testing.T) {
 			Settings: &Settings{
 				RejectCall: true, MsgCall: "busy", GroupsIgnore: true, ReadMessages: true, SyncFullHistory: true,
 			},
+			IntegrationsListed: true,
+			Streams: map[string]*Stream{
+				StreamRabbitmq: nil, StreamNats: nil, StreamSqs: nil, StreamWebsocket: nil,
+			},
 		},
 		{
 			Name:        "support desk",

@@ -79,12 +79,9 @@ func (c *Client) LookupInstance(ctx context.Context, name string) (*Instance, er
 	}
 	if snap.err == nil {
 		if inst, ok := snap.byName[name]; ok {
-			// The copy shares Settings with the listing: copy it too,
+			// The copy shares its rows with the listing: copy them too,
 			// so a caller cannot change what other lookups see.
-			if inst.Settings != nil {
-				s := *inst.Settings
-				inst.Settings = &s
-			}
+			inst.cloneRows()
 			return &inst, nil
 		}
 	}

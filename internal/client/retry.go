@@ -40,18 +40,55 @@ const (
 type LogFunc func(ctx context.Context, level LogLevel, msg string, fields map[string]any)
 
 // idempotent reports whether sending the request twice has the same effect
-// as sending it once. The settings and webhook routes are upserts; create
-// is not (a second create of a name the first one took fails), and neither
-// is restart.
+// as sending it once. The settings, webhook and integration set routes are
+// upserts (a chatwoot/set with autoCreate calls Chatwoot again, which finds
+// the inbox it made); create is not (a second create of a name the first
+// one took fails), and neither is restart.
 func idempotent(method, path string) bool {
 	switch method {
 	case http.MethodGet, http.MethodHead, http.MethodDelete, http.MethodPut:
 		return true
 	case http.MethodPost:
-		return strings.HasPrefix(path, "/settings/set/") || strings.HasPrefix(path, "/webhook/set/")
+		if _, route := chatbotRoute(path); route == "settings" {
+			return true
+		}
+		for _, p := range upsertRoutes {
+			if strings.HasPrefix(path, p) {
+				return true
+			}
+		}
 	}
 	return false
 }
+
+// chatbotRoute splits a chatbot path ("/typebot/update/ID/NAME") into its
+// kind prefix and route; both are "" for other paths.
+func chatbotRoute(path string) (kind, route string) {
+	segs := strings.SplitN(strings.TrimPrefix(path, "/"), "/", 3)
+	if len(segs) < 3 {
+		return "", ""
+	}
+	for _, k := range BotKinds {
+		if segs[0] == k.Prefix {
+			return segs[0], segs[1]
+		}
+	}
+	return "", ""
+}
+
+// rulesAnswer500 reports a write whose 500 answer is the server's verdict
+// on the request (a chatbot rule such as "Trigger already exists", or a
+// failed update or delete), not a passing fault: sending it again would
+// only get the same answer after a long wait.
+func rulesAnswer500(method, path string) bool {
+	kind, _ := chatbotRoute(path)
+	return kind != "" && method != http.MethodGet
+}
+
+// upsertRoutes are the POST routes that store the same thing however often
+// they are sent.
+var upsertRoutes = []string{"/settings/set/", "/webhook/set/", "/proxy/set/", "/chatwoot/set/",
+	"/websocket/set/", "/rabbitmq/set/", "/nats/set/", "/sqs/set/", "/kafka/set/", "/pusher/set/"}
 
 // neverSent reports a transport error that happened before any byte of
 // the request left: the server cannot have acted on it.
@@ -173,6 +210,9 @@ func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err erro
 			return false, nil
 		}
 		return x.idempotent || neverSent(err), nil
+	}
+	if resp.StatusCode == http.StatusInternalServerError && rulesAnswer500(x.method, x.path) {
+		return false, nil
 	}
 	return retryableStatus(resp.StatusCode, x.idempotent), nil
 }

@@ -36,6 +36,19 @@ type Instance struct {
 	Token string
 	// Settings is nil when the server did not include them (v1 servers).
 	Settings *Settings
+	// IntegrationsListed reports whether the listing carried the
+	// integration rows below (v2 servers do); when it did not, a nil row
+	// says nothing and the row's own find route must be asked.
+	IntegrationsListed bool
+	// Proxy and Chatwoot are the instance's rows, nil when it has none.
+	// Chatwoot.WebhookURL is never set here: the listing does not carry it.
+	Proxy    *Proxy
+	Chatwoot *Chatwoot
+	// Streams are the event stream rows the listing carried, by kind
+	// (websocket, rabbitmq, nats, sqs): nil for none. A kind not in the map
+	// was not listed (Kafka, Pusher, older servers): ask FindStream. The
+	// listing shows rows whatever the server's environment switches say.
+	Streams map[string]*Stream
 }
 
 // CreateRequest is the body of POST /instance/create.

@@ -274,6 +274,14 @@ type wireInstanceRow struct {
 	Number           *string         `json:"number"`
 	Token            string          `json:"token"`
 	Setting          *wireSettings   `json:"Setting"`
+	// Relations that servers before v2 do not list.
+	Proxy    listedRow[wireProxy]    `json:"Proxy"`
+	Chatwoot listedRow[wireChatwoot] `json:"Chatwoot"`
+	// Event streams: the listing has these four, not Kafka or Pusher.
+	Websocket listedRow[wireStream] `json:"Websocket"`
+	Rabbitmq  listedRow[wireStream] `json:"Rabbitmq"`
+	Nats      listedRow[wireStream] `json:"Nats"`
+	Sqs       listedRow[wireStream] `json:"Sqs"`
 	// v1
 	Instance *wireInstanceV1 `json:"instance"`
 }
@@ -306,6 +314,8 @@ func (r *wireInstanceRow) instance() Instance {
 	if r.Number != nil {
 		inst.Number = *r.Number
 	}
+	r.setIntegrations(&inst)
+	r.setStreams(&inst)
 	return inst
 }
 

@@ -120,6 +120,8 @@ func isType(v any, typ string) bool {
 		_, ok = v.(map[string]any)
 	case "array":
 		_, ok = v.([]any)
+	case "integer":
+		ok = isInteger(v)
 	case "number":
 		_, ok = v.(json.Number)
 	}

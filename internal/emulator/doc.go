@@ -2,10 +2,14 @@
 // settings and webhook routes of the l2msg / Evolution API v2 the way the real
 // server does: status codes, envelopes and quirks included.
 //
-// It is written from the contract (shared/reference/l2msg-api.md) and the
-// Evolution API v2.3 source, independently of internal/client, so that an
-// encoding mistake in one is caught by the other instead of cancelled out.
-// It uses only the standard library.
+// It is written from the server's behaviour, independently of
+// internal/client, so that an encoding mistake in one is caught by the other
+// instead of cancelled out. The sources are Evolution API's own code (tag
+// 2.3.6) and the project's notes on it and on l2msg's documentation
+// (l2msg-api.md, evolution-integrations.md), which are kept outside this
+// repository (the maintainers keep them in ../shared/reference); the behaviours
+// that matter to a reader of this code are summarized below and pinned by
+// the emulator's tests. It uses only the standard library.
 //
 // Where the contract is silent, the emulator follows the Evolution v2.3 source:
 //
@@ -40,7 +44,7 @@
 //     as in express.
 //   - NEW_JWT_TOKEN (v1 only) is not an accepted event name.
 //
-// Integrations (shared/reference/evolution-integrations.md):
+// Integrations (from evolution-integrations.md):
 //
 //   - Every integration's environment switch (CHATWOOT_ENABLED, …) is on by
 //     default; Options.Disabled and SetSwitch turn one off.
@@ -66,4 +70,21 @@
 //     are listed in Snapshot.ChatwootInboxes. The first set does not store
 //     signDelimiter. POST /chatwoot/webhook (Chatwoot's callback) is not
 //     served.
+//   - The event streams (websocket, rabbitmq, nats, sqs, kafka, pusher) answer
+//     /{kind}/set and /{kind}/find as Evolution 2.3.6's EventController does:
+//     [] of an enabled stream is stored as every event, a disabled one stores
+//     [], an enabled one without "events" and a body without the kind's key
+//     are uncaught TypeErrors (500). Switched off, set answers 201 and find
+//     200, both with an empty body (not "null"), and nothing is stored;
+//     Pusher's set ignores its switch. (SQS_GLOBAL_ENABLED=true, which also
+//     makes /sqs/set do nothing, is not modelled.) fetchInstances carries the
+//     Websocket, Rabbitmq, Nats and Sqs rows (or null) whatever the switches
+//     say, and no Kafka or Pusher row.
+//   - The chatbot routes (typebot, openai, dify, flowise, n8n, evoai,
+//     evolutionBot, openai/creds) follow evolution-integrations.md §4: rule
+//     errors are 500s with plain-string messages, every update failure is
+//     "Error updating {Name}", create fills omitted behaviour fields from the
+//     kind's default settings, and fetch returns a bot of any instance.
+//     The bot schemas' isNotEmpty rules are not emulated (the reference does
+//     not list them).
 package emulator

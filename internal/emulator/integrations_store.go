@@ -71,6 +71,7 @@ type integrations struct {
 	// chatwootInboxes are the inboxes autoCreate made in the (modelled)
 	// Chatwoot account.
 	chatwootInboxes []string
+	streams         map[string]*streamRow // event streams by kind
 }
 
 // IntegrationsSnapshot is the integrations part of a Snapshot.
@@ -80,6 +81,9 @@ type IntegrationsSnapshot struct {
 	Chatwoot *Chatwoot
 	// ChatwootInboxes are the inboxes an autoCreate made in Chatwoot.
 	ChatwootInboxes []string
+	// Streams holds the event stream rows by kind ("rabbitmq"); a kind
+	// never set has none.
+	Streams map[string]Stream
 }
 
 type chatwootRow struct {
@@ -131,8 +135,9 @@ func (inst *instance) snapshotIntegrations(snap *IntegrationsSnapshot) {
 		snap.Proxy = &cp
 	}
 	if c := inst.chatwoot; c != nil {
-		cp := c.Chatwoot.clone()
+		cp := c.clone()
 		snap.Chatwoot = &cp
 	}
 	snap.ChatwootInboxes = slices.Clone(inst.chatwootInboxes)
+	snap.Streams = inst.streamSnapshots()
 }

@@ -9,7 +9,8 @@ import (
 
 type handlerFunc func(s *Server, w http.ResponseWriter, rq *request)
 
-// route is one API route; a last segment of ":name" is the instance name.
+// route is one API route; a last segment of ":name" is the instance name and
+// a ":id" segment (chatbot routes put it before the name) is an object id.
 type route struct {
 	method  string
 	segs    []string
@@ -17,8 +18,6 @@ type route struct {
 }
 
 func (rt *route) template() string { return rt.method + " /" + strings.Join(rt.segs, "/") }
-
-func (rt *route) hasName() bool { return rt.segs[len(rt.segs)-1] == ":name" }
 
 var routes = []*route{
 	{http.MethodPost, []string{"instance", "create"}, (*Server).createInstance},
@@ -52,10 +51,10 @@ func Routes() []string {
 // compare case-insensitively, one trailing slash is ignored, and the name
 // segment is percent-decoded (so "a%2Fb" is the name "a/b"). decodeErr is set
 // when the name segment does not decode to UTF-8.
-func (s *Server) match(method, escapedPath string) (rt *route, name, decodeErr string) {
+func (s *Server) match(method, escapedPath string) (rt *route, name, id, decodeErr string) {
 	rest, ok := strings.CutPrefix(escapedPath, s.prefix)
 	if !ok || !strings.HasPrefix(rest, "/") {
-		return nil, "", ""
+		return nil, "", "", ""
 	}
 	if method == http.MethodHead {
 		// express answers HEAD through the GET route.
@@ -69,7 +68,7 @@ func (s *Server) match(method, escapedPath string) (rt *route, name, decodeErr s
 		}
 		matched := true
 		for i, want := range cand.segs {
-			if want == ":name" {
+			if want == ":name" || want == ":id" {
 				if segs[i] == "" {
 					matched = false
 				}
@@ -83,16 +82,22 @@ func (s *Server) match(method, escapedPath string) (rt *route, name, decodeErr s
 		if !matched {
 			continue
 		}
-		if cand.hasName() {
-			raw := segs[len(segs)-1]
-			decoded, err := url.PathUnescape(raw)
+		for i, want := range cand.segs {
+			if want != ":name" && want != ":id" {
+				continue
+			}
+			decoded, err := url.PathUnescape(segs[i])
 			// decodeURIComponent also rejects escapes that are not UTF-8.
 			if err != nil || !utf8.ValidString(decoded) {
-				return cand, "", "Failed to decode param '" + raw + "'"
+				return cand, "", "", "Failed to decode param '" + segs[i] + "'"
 			}
-			name = decoded
+			if want == ":name" {
+				name = decoded
+			} else {
+				id = decoded
+			}
 		}
-		return cand, name, ""
+		return cand, name, id, ""
 	}
-	return nil, "", ""
+	return nil, "", "", ""
 }

@@ -23,7 +23,9 @@ func checkEvents(c *checker, obj map[string]any, path string) {
 		name, ok := item.(string)
 		switch {
 		case !ok:
+			// The items schema has both type and enum: both fail.
 			c.add(itemPath + " is not of a type(s) string")
+			c.add(enumMessage(itemPath))
 		case !knownEvent(name):
 			c.add(enumMessage(itemPath))
 		}

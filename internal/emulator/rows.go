@@ -86,6 +86,10 @@ func (inst *instance) row() instanceRow {
 		ClientName:       clientName,
 		CreatedAt:        isoTime(inst.createdAt),
 		UpdatedAt:        isoTime(inst.updatedAt),
+		Rabbitmq:         inst.listedStream("rabbitmq"),
+		Nats:             inst.listedStream("nats"),
+		Sqs:              inst.listedStream("sqs"),
+		Websocket:        inst.listedStream("websocket"),
 	}
 	if p := inst.proxy; p != nil {
 		r.Proxy = inst.proxyJSON()

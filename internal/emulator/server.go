@@ -24,8 +24,9 @@ type Options struct {
 	Faults FaultConfig
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// LiteralEmptyEvents stores "events": [] of an enabled webhook as [] instead
-	// of expanding it to every event name as Evolution v2 does.
+	// LiteralEmptyEvents stores "events": [] of an enabled webhook or event
+	// stream as [] instead of expanding it to every event name as Evolution
+	// v2 does.
 	LiteralEmptyEvents bool
 	// Disabled lists integration environment switches that are off
 	// (SwitchChatwoot, …); every other integration is on. See SetSwitch.
@@ -102,6 +103,8 @@ type request struct {
 	r     *http.Request
 	route *route
 	name  string
+	// id is the decoded :id segment of chatbot routes.
+	id string
 	// body is the JSON object sent; nil when the body was JSON but not an
 	// object (handlers answer the schema error for that).
 	body map[string]any
@@ -122,14 +125,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	rt, name, decodeErr := s.match(r.Method, path)
+	rt, name, id, decodeErr := s.match(r.Method, path)
 	tmpl := "unmatched"
 	if rt != nil {
 		tmpl = rt.template()
 	}
 	s.countRequest(r.Method, tmpl)
 
-	rq := &request{r: r, route: rt, name: name}
+	rq := &request{r: r, route: rt, name: name, id: id}
 	if !s.injectFault(w, rq) {
 		return
 	}

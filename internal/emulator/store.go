@@ -99,9 +99,14 @@ type instance struct {
 	pairedWith string
 	settings   *settingsRow
 	webhook    *webhookRow
-	createdAt  time.Time
-	updatedAt  time.Time
-	deleteAt   time.Time // zero unless a delete is pending
+	// chatbots holds each chatbot kind's bots and default settings, keyed
+	// by kind prefix; creds are the OpenAI credentials. Both go with the
+	// instance, as Prisma's onDelete: Cascade takes them.
+	chatbots  map[string]*chatState
+	creds     []*credsRow
+	createdAt time.Time
+	updatedAt time.Time
+	deleteAt  time.Time // zero unless a delete is pending
 	integrations
 }
 

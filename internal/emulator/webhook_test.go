@@ -128,7 +128,7 @@ func TestWebhookValidation(t *testing.T) {
 		{"unknown event", hook("enabled", true, "url", "https://h.example", "events", []string{"MESSAGES_UPSERT", "NOT_AN_EVENT"}), 400,
 			schema(`"` + enumMessage("webhook.events[1]") + `"`)},
 		{"event not a string", hook("enabled", true, "url", "https://h.example", "events", []any{1}), 400,
-			schema(`"webhook.events[0] is not of a type(s) string"`)},
+			schema(`"webhook.events[0] is not of a type(s) string","` + enumMessage("webhook.events[0]") + `"`)},
 		{"null events fail the schema", hook("enabled", true, "url", "https://h.example", "events", nil), 400,
 			schema(`"webhook.events is not of a type(s) array"`)},
 		{"url without scheme", hook("enabled", true, "url", "h.example/x", "events", []string{}), 400,

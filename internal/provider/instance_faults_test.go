@@ -280,3 +280,29 @@ func assertConvergedAndDestroy(t *testing.T, emu *emulator.Server, w *tfrun.Work
 		t.Errorf("left on the server: %v", names)
 	}
 }
+
+func TestAccInstance_createGivesUpAfterMaxRetries(t *testing.T) {
+	// Every create fails before the server stores anything. max_retries = 2
+	// allows the first create and two more: exactly 3, then an error.
+	ic, url := newInterceptor(t)
+	ic.setRule(func(method, path string) action {
+		if method == http.MethodPost && path == "/instance/create" {
+			return failBefore
+		}
+		return forward
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(ic.emu),
+		Steps: []resource.TestStep{{
+			Config:      fastRetryProviderBlock(url, 2) + `resource "l2msg_instance" "test" { instance_name = "never stored" }`,
+			ExpectError: regexp.MustCompile(`Could not create instance`),
+		}},
+	})
+	if n := ic.count(http.MethodPost, "/instance/create"); n != 3 {
+		t.Errorf("create sent %d times with max_retries = 2, want 3", n)
+	}
+	if names := ic.emu.Names(); len(names) != 0 {
+		t.Errorf("server holds %v", names)
+	}
+}

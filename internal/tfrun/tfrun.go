@@ -20,8 +20,11 @@ import (
 	"time"
 )
 
-// ProviderVersion is the version the mirror offers. A prerelease would not
-// be picked by a configuration without an exact version constraint.
+// ProviderVersion is the version the mirror offers, and the one place a
+// version is written in the repository (tests, benchmarks and `make demo`
+// all install from this mirror; releases take the git tag's). It must meet
+// the constraints of the examples (`~> 0.1`, `>= 0.1.0`), and a prerelease
+// would not be picked by a configuration without an exact constraint.
 const ProviderVersion = "0.1.0"
 
 // Provider is a provider binary installed in a filesystem mirror, with the
@@ -39,7 +42,7 @@ type BuildOptions struct {
 	// Race builds the provider with the race detector.
 	Race bool
 	// Tags are build tags, such as "pprof" for a provider that writes a
-	// CPU profile (see main_pprof.go).
+	// CPU profile (see internal/startup/profile_pprof.go).
 	Tags []string
 }
 

@@ -1,4 +1,4 @@
-package main
+package startup
 
 import (
 	"os"
@@ -23,7 +23,7 @@ func clearTFLog(t *testing.T) {
 
 func TestSilenceUnreadLogsWhenNoneAsked(t *testing.T) {
 	clearTFLog(t)
-	silenceUnreadLogs()
+	SilenceUnreadLogs()
 	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_L2MSG"} {
 		if got := os.Getenv(name); got != "off" {
 			t.Errorf("%s = %q, want off", name, got)
@@ -36,7 +36,7 @@ func TestSilenceUnreadLogsKeepsAskedLogs(t *testing.T) {
 		t.Run(asked, func(t *testing.T) {
 			clearTFLog(t)
 			t.Setenv(asked, "trace")
-			silenceUnreadLogs()
+			SilenceUnreadLogs()
 			if got := os.Getenv("TF_LOG_SDK"); got != "" {
 				t.Errorf("with %s set, TF_LOG_SDK = %q, want it left unset", asked, got)
 			}

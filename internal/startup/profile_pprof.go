@@ -1,6 +1,6 @@
 //go:build pprof
 
-package main
+package startup
 
 import (
 	"log"
@@ -10,14 +10,19 @@ import (
 
 // A provider built with -tags pprof writes a CPU profile to the file named
 // by envCPUProfile and, when it stops, the profile of every allocation it
-// made to envAllocProfile. The tag keeps profiling out of release builds;
-// the fleet benchmark (bench/fleetbench -cpuprofile) uses it.
+// made to envAllocProfile. The tag keeps runtime/pprof out of release
+// builds; the fleet benchmark (bench/fleetbench -cpuprofile) uses it.
 const (
 	envCPUProfile   = "L2MSG_PROVIDER_CPUPROFILE"
 	envAllocProfile = "L2MSG_PROVIDER_ALLOCPROFILE"
 )
 
-func init() {
+// Profile starts the profiles the environment asks for and returns the
+// function that writes and closes them, to run once the provider stops
+// serving (a debug-mode provider stops on interrupt). It exits the process
+// when a profile file cannot be created: a profiling run without its
+// profile is wasted.
+func Profile() (stop func()) {
 	var stops []func()
 	if path := os.Getenv(envCPUProfile); path != "" {
 		f := create(envCPUProfile, path)
@@ -38,7 +43,7 @@ func init() {
 			closeFile(envAllocProfile, f)
 		})
 	}
-	stopProfiling = func() {
+	return func() {
 		for _, stop := range stops {
 			stop()
 		}

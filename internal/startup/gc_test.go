@@ -1,4 +1,4 @@
-package main
+package startup
 
 import (
 	"os"
@@ -11,10 +11,10 @@ func TestTuneGC(t *testing.T) {
 	t.Cleanup(func() { debug.SetGCPercent(old) })
 
 	// t.Setenv restores GOGC afterwards; the variable must then be unset,
-	// not empty, for tuneGC to see no user choice.
+	// not empty, for TuneGC to see no user choice.
 	t.Setenv("GOGC", "")
 	_ = os.Unsetenv("GOGC")
-	tuneGC()
+	TuneGC()
 	if got := debug.SetGCPercent(100); got != gcPercent {
 		t.Errorf("without GOGC: GC percent %d, want %d", got, gcPercent)
 	}
@@ -22,7 +22,7 @@ func TestTuneGC(t *testing.T) {
 	// A user's GOGC wins (the runtime has already applied it).
 	t.Setenv("GOGC", "50")
 	debug.SetGCPercent(50)
-	tuneGC()
+	TuneGC()
 	if got := debug.SetGCPercent(100); got != 50 {
 		t.Errorf("with GOGC=50: GC percent %d, want 50", got)
 	}

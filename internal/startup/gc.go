@@ -1,4 +1,4 @@
-package main
+package startup
 
 import (
 	"os"
@@ -13,7 +13,9 @@ import (
 // collections for half again the heap; bench/README.md has the figures.
 const gcPercent = 200
 
-func tuneGC() {
+// TuneGC sets the GC percent to gcPercent unless the GOGC environment
+// variable chose one.
+func TuneGC() {
 	if _, ok := os.LookupEnv("GOGC"); ok {
 		return
 	}
