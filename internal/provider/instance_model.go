@@ -6,12 +6,16 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 )
 
+// instanceModel is l2msg_instance's plan, state and configuration. The
+// settings are the data sources' too (instance_facts.go).
 type instanceModel struct {
 	ID           types.String `tfsdk:"id"`
 	InstanceName types.String `tfsdk:"instance_name"`
@@ -24,8 +28,15 @@ type instanceModel struct {
 	Status     types.String   `tfsdk:"status"`
 	APIKey     types.String   `tfsdk:"apikey"`
 	Timeouts   timeouts.Value `tfsdk:"timeouts"`
-	tokenModel
-	pairingModel
+
+	Token          types.String `tfsdk:"token"`
+	TokenWO        types.String `tfsdk:"token_wo"`
+	TokenWOVersion types.Int64  `tfsdk:"token_wo_version"`
+
+	WaitForConnection types.String `tfsdk:"wait_for_connection"`
+	PairingCode       types.String `tfsdk:"pairing_code"`
+	QRCodeCode        types.String `tfsdk:"qrcode_code"`
+	QRCodeBase64      types.String `tfsdk:"qrcode_base64"`
 }
 
 type webhookModel struct {
@@ -116,11 +127,15 @@ func (m *instanceModel) webhookEventsUnknown() bool {
 }
 
 // secrets returns the model's secret values that are known: the
-// instance's own key and the webhook's header values.
+// instance's own key (apikey, token) and the webhook's header values.
+// token_wo is never in a model read from plan or state: Create masks it
+// itself.
 func (m *instanceModel) secrets(ctx context.Context) []string {
 	var out []string
-	if !m.APIKey.IsNull() && !m.APIKey.IsUnknown() {
-		out = append(out, m.APIKey.ValueString())
+	for _, v := range []types.String{m.APIKey, m.Token, m.TokenWO} {
+		if !v.IsNull() && !v.IsUnknown() {
+			out = append(out, v.ValueString())
+		}
 	}
 	if w, diags := m.webhook(ctx); !diags.HasError() && w != nil {
 		for _, v := range w.Headers {
@@ -128,4 +143,111 @@ func (m *instanceModel) secrets(ctx context.Context) []string {
 		}
 	}
 	return out
+}
+
+// setQRCode records the pairing challenge of the create answer.
+func (m *instanceModel) setQRCode(qr *client.QRCode) {
+	m.PairingCode, m.QRCodeCode, m.QRCodeBase64 = types.StringNull(), types.StringNull(), types.StringNull()
+	if qr != nil {
+		m.PairingCode = optionalString(qr.PairingCode)
+		m.QRCodeCode = optionalString(qr.Code)
+		m.QRCodeBase64 = optionalString(qr.Base64)
+	}
+}
+
+// The server's instance key *is* the token given at create. A key set
+// through token_wo must therefore never reach state, not even through the
+// computed apikey: apikey stays null for such instances, also after a
+// refresh, and is planned null whenever the configuration uses token_wo.
+
+// setAPIKey records the instance's key as the server reports it, unless it
+// must stay hidden: the key was set write-only (token_wo_version in state),
+// or apikey was already null in a state that is not a fresh import (the
+// instance once had a write-only key, and still has it).
+func (m *instanceModel) setAPIKey(key string, importing bool) {
+	switch {
+	case !m.TokenWOVersion.IsNull() || (!importing && m.APIKey.IsNull()):
+		m.APIKey = types.StringNull()
+	case key != "":
+		m.APIKey = types.StringValue(key)
+	case m.APIKey.IsUnknown():
+		m.APIKey = types.StringNull()
+	}
+}
+
+// takePlannedLocals copies from the plan what an update does not send to the
+// server: attributes that only matter at create, and apikey once the plan
+// hides it (after an import, or a move from token to token_wo).
+func (m *instanceModel) takePlannedLocals(plan *instanceModel) {
+	m.Token = plan.Token
+	m.TokenWOVersion = plan.TokenWOVersion
+	m.WaitForConnection = plan.WaitForConnection
+	if plan.APIKey.IsNull() {
+		m.APIKey = plan.APIKey
+	}
+}
+
+// createRequest is the create call for this plan, with the key it resolved
+// (token or token_wo; empty lets the client choose one).
+func (m *instanceModel) createRequest(token string, webhook *client.Webhook) client.CreateRequest {
+	return client.CreateRequest{
+		InstanceName: m.InstanceName.ValueString(),
+		Integration:  m.Integration.ValueString(),
+		Token:        token,
+		QRCode:       m.QRCode.ValueBool(),
+		Number:       m.Number.ValueString(),
+		Settings:     m.settings(),
+		Webhook:      webhook,
+	}
+}
+
+// created is the state after the create call itself: the plan, with what
+// the server made. An adopted instance's answer, with its pairing
+// challenge, was lost (the connect route gives a fresh one), and its
+// webhook is recorded as the create stores it until afterCreate sets it.
+func (m *instanceModel) created(ctx context.Context, res *client.CreateResult, webhook *client.Webhook) (instanceModel, diag.Diagnostics) {
+	s := *m
+	s.ID = s.InstanceName
+	s.InstanceID = types.StringValue(res.Instance.ID)
+	s.Status = types.StringValue(res.Instance.Status)
+	s.setAPIKey(res.APIKey, false)
+	s.setQRCode(res.QRCode)
+	if res.Settings != nil {
+		s.setSettings(*res.Settings)
+	}
+	if webhook == nil || (webhook.Enabled && !res.Adopted && !s.webhookEventsUnknown()) {
+		return s, nil
+	}
+	stored := *webhook
+	stored.Enabled = true
+	return s, s.setWebhook(ctx, &stored)
+}
+
+// recordUnresolved saves the name of a create whose outcome is unknown,
+// for the next refresh to look up. What the server would have made is
+// unknown, and Terraform refuses a saved state with unknown values ("always
+// a bug in the provider"): those are null.
+func (m *instanceModel) recordUnresolved(ctx context.Context, state *tfsdk.State) diag.Diagnostics {
+	placeholder := *m
+	placeholder.ID = m.InstanceName
+	placeholder.InstanceID = types.StringNull()
+	placeholder.Status = types.StringNull()
+	placeholder.APIKey = types.StringNull()
+	placeholder.Webhook = types.ObjectNull(webhookAttrTypes)
+	diags := state.Set(ctx, &placeholder)
+	if diags.HasError() {
+		return diags
+	}
+	known, err := tftypes.Transform(state.Raw, func(_ *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if !v.IsKnown() {
+			return tftypes.NewValue(v.Type(), nil), nil
+		}
+		return v, nil
+	})
+	if err != nil {
+		diags.AddError("Could not record the instance", "Nulling the unknown values of its state failed: "+err.Error())
+		return diags
+	}
+	state.Raw = known
+	return diags
 }

@@ -2,23 +2,32 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 )
 
+// l2msg_instance: the type, its interface checks and its methods. The
+// schema is in instance_schema.go, the model in instance_model.go, and the
+// mapping from server data shared with the data sources in
+// instance_facts.go.
+
 var (
-	_ resource.ResourceWithConfigure      = (*instanceResource)(nil)
-	_ resource.ResourceWithImportState    = (*instanceResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*instanceResource)(nil)
+	_ resource.ResourceWithConfigure        = (*instanceResource)(nil)
+	_ resource.ResourceWithImportState      = (*instanceResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*instanceResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*instanceResource)(nil)
 )
 
 const (
@@ -27,49 +36,50 @@ const (
 	// Deletes are asynchronous on the server and can take minutes.
 	defaultDeleteTimeout = 10 * time.Minute
 	deletePollMax        = 5 * time.Second
+	// pairingPollMax caps the backoff between connectionState polls while
+	// waiting for a phone: a person scanning a code notices seconds, not less.
+	pairingPollMax = 5 * time.Second
 )
 
 // NewInstanceResource returns the l2msg_instance resource.
 func NewInstanceResource() resource.Resource { return &instanceResource{} }
 
 type instanceResource struct {
-	client *client.Client
+	resourceBase
 }
 
 func (r *instanceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_instance"
 }
 
-func (r *instanceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	c, ok := req.ProviderData.(*client.Client)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *client.Client, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return
-	}
-	r.client = c
+func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = instanceSchema(ctx)
 }
 
-func (r *instanceResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var integration, number, token, tokenWO types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("integration"), &integration)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("number"), &number)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("token"), &token)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("token_wo"), &tokenWO)...)
-	if resp.Diagnostics.HasError() {
+// ConfigValidators holds the checks across attributes; the checks of one
+// attribute sit on it in the schema.
+func (r *instanceResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.Conflicting(path.MatchRoot("token"), path.MatchRoot("token_wo")),
+		resourcevalidator.RequiredTogether(path.MatchRoot("token_wo"), path.MatchRoot("token_wo_version")),
+		businessNeedsCredentials{},
+		waitNeedsPairing{},
+	}
+}
+
+// ModifyPlan keeps a write-only key out of apikey from the first plan on:
+// on create, and on the plan after an import (which read the key from the
+// server, since an import has no configuration to tell it not to).
+func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
 		return
 	}
-	if integration.ValueString() == client.IntegrationBusiness && number.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("number"), "Missing number",
-			"The "+client.IntegrationBusiness+" integration requires the business phone number in number.")
+	var version types.Int64
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("token_wo_version"), &version)...)
+	if resp.Diagnostics.HasError() || version.IsNull() {
+		return
 	}
-	if integration.ValueString() == client.IntegrationBusiness && token.IsNull() && tokenWO.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("token"), "Missing token",
-			"The "+client.IntegrationBusiness+" integration requires the Meta access token in token (or token_wo); it also becomes the instance's API key.")
-	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("apikey"), types.StringNull())...)
 }
 
 func (r *instanceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -85,114 +95,81 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	ctx = withMasks(ctx, r.client, &plan)
-
-	name := plan.InstanceName.ValueString()
+	ctx = r.masked(ctx, &plan)
 	webhook, diags := plan.webhook(ctx)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	token, diags := createToken(ctx, req.Config, &plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	out, err := r.createOrAdopt(ctx, client.CreateRequest{
-		InstanceName: name,
-		Integration:  plan.Integration.ValueString(),
-		Token:        token,
-		QRCode:       plan.QRCode.ValueBool(),
-		Number:       plan.Number.ValueString(),
-		Settings:     plan.settings(),
-		Webhook:      webhook,
-	})
+	ctx = withMasks(ctx, token)
+
+	// The client never makes two instances, loses one or adopts someone
+	// else's (client.CreateOrAdopt).
+	res, err := r.client.CreateOrAdopt(ctx, plan.createRequest(token, webhook))
 	if err != nil {
 		addCreateError(ctx, &resp.Diagnostics, &resp.State, plan, err)
 		return
 	}
-
-	// Everything the create call itself applied goes into state at once:
-	// if a later step fails, the instance is recorded (and tainted), never
-	// orphaned on the server.
-	state := plan
-	state.ID = types.StringValue(name)
-	adopted := out.adopted != nil
-	if adopted {
-		state.InstanceID = types.StringValue(out.adopted.ID)
-		state.Status = types.StringValue(out.adopted.Status)
-		state.setAPIKey(out.adopted.Token, false)
-		// An adopted instance's create answer, with its pairing
-		// challenge, was lost: the connect route gives a fresh one.
-		state.setQRCode(nil)
-		if out.adopted.Settings != nil {
-			state.setSettings(*out.adopted.Settings)
-		}
-	} else {
-		tflog.Info(ctx, "created l2msg instance", map[string]any{"instance_name": name, "instance_id": out.created.Instance.ID})
-		state.InstanceID = types.StringValue(out.created.Instance.ID)
-		state.Status = types.StringValue(out.created.Instance.Status)
-		state.setAPIKey(out.created.APIKey, false)
-		state.setQRCode(out.created.QRCode)
-		if out.created.Settings != nil {
-			state.setSettings(*out.created.Settings)
-		}
-	}
-	ctx = withMasks(ctx, nil, &state)
-	// create always stores the webhook enabled; and an adopted instance's
-	// create may have stopped half-way, so it gets the webhook again.
-	needsWebhookSet := webhook != nil && (!webhook.Enabled || adopted)
-	if state.webhookEventsUnknown() || needsWebhookSet {
-		// Saved as the create stored it; corrected below once known.
-		resp.Diagnostics.Append(state.setWebhook(ctx, createdWebhook(webhook))...)
-	}
-	// Saving state is costly at fleet scale, so the early save that keeps a
-	// created instance recorded is made only when more calls follow.
-	readBack := webhook != nil && (plan.webhookEventsUnknown() || needsWebhookSet)
-	waits := !state.WaitForConnection.IsNull() && !state.WaitForConnection.IsUnknown()
-	if adopted || needsWebhookSet || readBack || waits {
+	state, diags := plan.created(ctx, res, webhook)
+	resp.Diagnostics.Append(diags...)
+	ctx = withMasks(ctx, res.APIKey)
+	// Then one call per step, each recorded in state before the next: a
+	// failure leaves the instance in state (tainted), never orphaned.
+	for _, step := range r.afterCreate(&plan, res, webhook) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	}
-
-	if adopted {
-		if err := r.client.SetSettings(ctx, name, plan.settings()); err != nil {
-			addAPIError(&resp.Diagnostics, "configure the settings of", name, err)
-			return
-		}
-		state.setSettings(plan.settings())
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	}
-	if needsWebhookSet {
-		if err := r.client.SetWebhook(ctx, name, *webhook); err != nil {
-			addAPIError(&resp.Diagnostics, "configure the webhook of", name, err)
-			return
-		}
-		resp.Diagnostics.Append(state.setWebhook(ctx, webhook)...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	}
-	if readBack {
-		state.Webhook = plan.Webhook
-		if !r.readBackWebhook(ctx, name, &state, &resp.Diagnostics) {
+		if resp.Diagnostics.HasError() || !step(ctx, &state, &resp.Diagnostics) {
 			return
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	if !resp.Diagnostics.HasError() && r.awaitPairing(ctx, &state, &resp.Diagnostics) {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	}
 }
 
-// createdWebhook is the webhook as the create call stores it: enabled.
-func createdWebhook(w *client.Webhook) *client.Webhook {
-	if w == nil {
-		return nil
+// createStep is one call that follows a create, which records its effect in
+// m. It reports whether the create may go on.
+type createStep func(ctx context.Context, m *instanceModel, diags *diag.Diagnostics) bool
+
+// afterCreate lists the calls a create still needs once the instance
+// exists. A plain create needs none: saving state is costly at fleet scale,
+// so it is then saved once.
+func (r *instanceResource) afterCreate(plan *instanceModel, res *client.CreateResult, webhook *client.Webhook) []createStep {
+	name := plan.InstanceName.ValueString()
+	var steps []createStep
+	if res.Adopted {
+		// The lost create may have stopped before it stored the settings.
+		steps = append(steps, func(ctx context.Context, m *instanceModel, diags *diag.Diagnostics) bool {
+			if err := r.client.SetSettings(ctx, name, plan.settings()); err != nil {
+				addAPIError(diags, "configure the settings of", name, err)
+				return false
+			}
+			m.setSettings(plan.settings())
+			return true
+		})
 	}
-	c := *w
-	c.Enabled = true
-	return &c
+	// Create always stores the webhook enabled, and an adopted instance's
+	// may be missing.
+	setWebhook := webhook != nil && (!webhook.Enabled || res.Adopted)
+	if setWebhook {
+		steps = append(steps, func(ctx context.Context, m *instanceModel, diags *diag.Diagnostics) bool {
+			if err := r.client.SetWebhook(ctx, name, *webhook); err != nil {
+				addAPIError(diags, "configure the webhook of", name, err)
+				return false
+			}
+			diags.Append(m.setWebhook(ctx, webhook)...)
+			return !diags.HasError()
+		})
+	}
+	if webhook != nil && (plan.webhookEventsUnknown() || setWebhook) {
+		steps = append(steps, func(ctx context.Context, m *instanceModel, diags *diag.Diagnostics) bool {
+			m.Webhook = plan.Webhook
+			return r.readBackWebhook(ctx, name, m, diags)
+		})
+	}
+	if !plan.WaitForConnection.IsNull() && !plan.WaitForConnection.IsUnknown() {
+		steps = append(steps, r.awaitPairing)
+	}
+	return steps
 }
 
 // readBackWebhook fills the webhook from the server, for values the plan
@@ -208,13 +185,99 @@ func (r *instanceResource) readBackWebhook(ctx context.Context, name string, m *
 	return !diags.HasError()
 }
 
+// createToken is the key to create the instance with: token, else the
+// write-only token_wo, which only the configuration carries. Empty lets the
+// client choose a random one.
+func createToken(ctx context.Context, config tfsdk.Config, plan *instanceModel) (string, diag.Diagnostics) {
+	if !plan.Token.IsNull() {
+		return plan.Token.ValueString(), nil
+	}
+	var wo types.String
+	diags := config.GetAttribute(ctx, path.Root("token_wo"), &wo)
+	return wo.ValueString(), diags
+}
+
+// addCreateError reports a failed create. When the outcome is unknown the
+// name alone goes into state: Terraform keeps it tainted, and the next
+// refresh either finds the instance (then replaces it) or drops it (then
+// creates it). Nothing is left on the server that Terraform does not know.
+func addCreateError(ctx context.Context, diags *diag.Diagnostics, state *tfsdk.State, plan instanceModel, err error) {
+	name := plan.InstanceName.ValueString()
+	var taken *client.NameTakenError
+	switch {
+	case errors.As(err, &taken) && taken.DuringRetry:
+		diags.AddAttributeError(path.Root("instance_name"), "Instance name taken by someone else",
+			fmt.Sprintf("The create of instance %q failed in a way that left its outcome unknown, and before it could "+
+				"be tried again someone else created an instance of that name. That instance does not answer to this "+
+				"create's key, so it is not this create's: Terraform left it alone and recorded nothing. Choose another "+
+				"instance_name, or find out who owns %q.\n\n%s", name, name, err))
+		return
+	case errors.As(err, &taken):
+		diags.AddAttributeError(path.Root("instance_name"), "Instance already exists",
+			fmt.Sprintf("An instance named %q already exists on the server, and Terraform does not manage it. "+
+				"To manage it with Terraform, import it: terraform import <address> %q, or an import block with id = %q. "+
+				"Otherwise choose another instance_name.", name, name, name))
+		return
+	}
+	addAPIError(diags, "create", name, err)
+	var unresolved *client.UnresolvedCreateError
+	if !errors.As(err, &unresolved) {
+		return
+	}
+	diags.Append(plan.recordUnresolved(ctx, state)...)
+	diags.AddWarning("Instance recorded as tainted", fmt.Sprintf(
+		"The create of instance %q may have happened on the server. It is recorded in state as tainted, so the next "+
+			"apply looks it up: if it exists it is replaced, otherwise it is created.", name))
+}
+
+// awaitPairing waits, when wait_for_connection asks for it, until a phone
+// has paired with the new instance, and records the state it saw last. It
+// reports whether the create may finish without error.
+func (r *instanceResource) awaitPairing(ctx context.Context, m *instanceModel, diags *diag.Diagnostics) bool {
+	if m.WaitForConnection.IsNull() || m.WaitForConnection.IsUnknown() {
+		return true
+	}
+	wait, err := time.ParseDuration(m.WaitForConnection.ValueString())
+	if err != nil { // validated at plan; a value known only at apply lands here
+		diags.AddAttributeError(path.Root("wait_for_connection"), "Invalid wait_for_connection", fmt.Sprintf("Attribute wait_for_connection: %s.", err))
+		return false
+	}
+	name := m.InstanceName.ValueString()
+	waitCtx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	tflog.Info(ctx, "waiting for a phone to pair with the l2msg instance", map[string]any{"instance_name": name, "wait": wait.String()})
+	last, err := r.client.WaitForState(waitCtx, name, client.StateOpen, pairingPollMax)
+	if last != "" {
+		m.Status = types.StringValue(last)
+	}
+	switch {
+	case err == nil:
+		return true
+	case ctx.Err() != nil:
+		diags.AddError(fmt.Sprintf("Instance %q not paired before timeouts.create", name),
+			fmt.Sprintf("The create timeout ended before wait_for_connection (%s) did; the instance's last state was %q. "+
+				"Raise timeouts.create above wait_for_connection. %s", wait, last, taintAdvice))
+	case waitCtx.Err() != nil:
+		diags.AddError(fmt.Sprintf("No phone paired with instance %q within %s", name, wait),
+			fmt.Sprintf("wait_for_connection ran out while the instance's state was %q. Pair a phone sooner, or raise "+
+				"wait_for_connection. %s", last, taintAdvice))
+	default:
+		addAPIError(diags, "wait for a phone to pair with", name, err)
+	}
+	return false
+}
+
+const taintAdvice = "The instance was created and is kept in state, marked tainted: the next apply replaces it, which " +
+	"shows a fresh QR code. To keep it instead, run `terraform untaint` with this resource's address (for example " +
+	"terraform untaint l2msg_instance.main) and pair it with the l2msg_instance_connect ephemeral resource."
+
 func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state instanceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = withMasks(ctx, r.client, &state)
+	ctx = r.masked(ctx, &state)
 	name := state.InstanceName.ValueString()
 	if name == "" {
 		name = state.ID.ValueString()
@@ -230,6 +293,8 @@ func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, r
 		addAPIError(&resp.Diagnostics, action, name, err)
 		return
 	}
+	// A key set with token_wo is not in state, but the listing shows it.
+	ctx = withMasks(ctx, ri.Token)
 
 	// An import starts from the name alone; then every immutable attribute
 	// comes from the server. Otherwise they stay as created: the server
@@ -272,7 +337,7 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	ctx = withMasks(ctx, r.client, &plan, &state)
+	ctx = r.masked(ctx, &plan, &state)
 	name := state.InstanceName.ValueString()
 
 	// Each step that succeeds is recorded before the next one runs, so a
@@ -347,7 +412,7 @@ func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	ctx = withMasks(ctx, r.client, &state)
+	ctx = r.masked(ctx, &state)
 	name := state.InstanceName.ValueString()
 
 	err := r.client.DeleteInstance(ctx, name)
@@ -360,10 +425,20 @@ func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	// The server deletes asynchronously and keeps the name taken until it
 	// is done; a replace that re-creates the same name must wait for that.
-	if err := r.client.WaitForDeletion(ctx, name, deletePollMax); err != nil {
+	switch err := r.client.WaitForDeletion(ctx, name, deletePollMax); {
+	case err == nil:
+	case errors.Is(err, context.Canceled):
+		// Terraform cancels the context on Ctrl-C.
+		resp.Diagnostics.AddError("Wait for the delete interrupted",
+			fmt.Sprintf("The server accepted the delete of instance %q and removes it in the background; the wait for "+
+				"that to finish was interrupted. The instance stays in state: run the command again, and the next "+
+				"refresh finds it gone, or waits for it.", name))
+	case errors.Is(err, context.DeadlineExceeded):
 		resp.Diagnostics.AddError("Instance not deleted in time",
 			fmt.Sprintf("The server accepted the delete of instance %q but still lists it: %s. "+
 				"Raise timeouts.delete if your server is slow to delete.", name, err))
+	default:
+		addAPIError(&resp.Diagnostics, "confirm the delete of", name, err)
 	}
 }
 
