@@ -31,13 +31,16 @@ func instanceSchema(ctx context.Context) schema.Schema {
 		Description: "A WhatsApp instance (one phone number) on l2msg or an Evolution API server, " +
 			"with its call/read settings and webhook. Changing `instance_name`, `integration` or `number` " +
 			"replaces the instance; settings and the webhook are updated in place.\n\n" +
-			"Creating never makes a second instance or leaves one Terraform does not know. Before creating, the provider " +
-			"checks that `instance_name` is free; if an instance of that name exists, the apply stops with an error that " +
-			"shows how to `terraform import` it. A create is not retried blindly: when it fails in a way that leaves the " +
-			"outcome unknown (a timeout, a 5xx answer, a dropped connection), the provider looks the name up. If the " +
-			"instance exists, it is adopted into state and its settings and webhook are applied; if not, the create is " +
-			"sent again, at most `max_retries` times. If even the look-up fails, the name is recorded in state as " +
-			"tainted, so the next apply finds the instance and replaces it, or creates it.\n\n" +
+			"Creating never makes a second instance, leaves one Terraform does not know, or takes someone else's. Every " +
+			"create carries the instance's key (`token`, `token_wo`, or else a random key the provider makes), which " +
+			"makes the instance recognisably this create's. A name already taken is refused by the server, and the " +
+			"apply stops with an error that shows how to `terraform import` it. A create is not retried blindly: when " +
+			"it fails in a way that leaves the outcome unknown (a timeout, a 5xx answer, a dropped connection, a success " +
+			"answer without the instance), the provider looks the name up. An instance that answers to this create's " +
+			"key is adopted into state and its settings and webhook are applied; one that does not was created by " +
+			"someone else meanwhile, is left alone, and the apply stops with an error that says so; no instance, and " +
+			"the create is sent again, at most `max_retries` times. If even the look-up fails, the name is recorded in " +
+			"state as tainted, so the next apply finds the instance and replaces it, or creates it.\n\n" +
 			"State is saved after each step of a create or an update (the instance, then its webhook; the settings, then " +
 			"the webhook), so a failure part-way leaves state that matches the server: a half-made instance is kept, " +
 			"tainted, and replaced by the next apply; a half-done update is finished by the next apply.",
@@ -93,7 +96,7 @@ func instanceSchema(ctx context.Context) schema.Schema {
 			"sync_full_history": boolSetting("Synchronize the full WhatsApp history."),
 			"webhook":           webhookSchema(),
 			"token": schema.StringAttribute{
-				Description: "A custom key for the instance, used instead of one the server generates; `WHATSAPP-BUSINESS` " +
+				Description: "A custom key for the instance, used instead of a random one the provider makes; `WHATSAPP-BUSINESS` " +
 					"instances need it (the Meta access token). It becomes the instance's API key, so `apikey` equals it. " +
 					"Stored in state (Sensitive): prefer `token_wo` on Terraform 1.11 and later. Conflicts with `token_wo`. " +
 					"Changing it replaces the instance; adding one equal to the current key (after an import) does not.",
