@@ -114,6 +114,7 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	state, diags := plan.created(ctx, res, webhook)
 	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(recordKey(ctx, resp.Private, res.APIKey)...)
 	ctx = withMasks(ctx, res.APIKey)
 	// Then one call per step, each recorded in state before the next: a
 	// failure leaves the instance in state (tainted), never orphaned.
@@ -375,6 +376,12 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 	state.QRCode = plan.QRCode
 	state.Timeouts = plan.Timeouts
 	state.takePlannedLocals(&plan)
+	// A key moved between token and token_wo is the instance's key (the
+	// plan would otherwise have replaced it): keep its hash for the next
+	// move, since apikey may now be null.
+	key, diags := createToken(ctx, req.Config, &plan)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(recordKey(ctx, resp.Private, key)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -2,7 +2,11 @@ package provider
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -10,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -19,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
@@ -82,12 +88,12 @@ func instanceSchema(ctx context.Context) schema.Schema {
 			},
 			"reject_call": boolSetting("Reject WhatsApp calls automatically."),
 			"msg_call": schema.StringAttribute{
-				Description: "The message sent when a call is rejected automatically, at most 4096 characters (WhatsApp's limit for a text message). " +
+				Description: "The message sent when a call is rejected automatically, at most 100 characters (the server's column). " +
 					"Defaults to `\"\"`. Updated in place.",
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(""),
-				Validators: []validator.String{stringvalidator.LengthAtMost(4096)},
+				Validators: []validator.String{stringvalidator.UTF8LengthAtMost(maxMsgCallLen)},
 			},
 			"groups_ignore":     boolSetting("Ignore group messages."),
 			"always_online":     boolSetting("Keep WhatsApp always online."),
@@ -189,9 +195,9 @@ func webhookSchema() schema.SingleNestedAttribute {
 		Optional: true,
 		Attributes: map[string]schema.Attribute{
 			"url": schema.StringAttribute{
-				Description: "The http:// or https:// URL that receives the events.",
+				Description: "The http:// or https:// URL that receives the events, at most 500 characters (the server's column).",
 				Required:    true,
-				Validators:  []validator.String{httpURL()},
+				Validators:  []validator.String{httpURL(), stringvalidator.UTF8LengthAtMost(maxWebhookURLLen)},
 			},
 			"enabled": schema.BoolAttribute{
 				Description: "Whether the webhook sends events. Defaults to `true`.",
@@ -226,6 +232,7 @@ func webhookSchema() schema.SingleNestedAttribute {
 				Validators: []validator.Set{
 					setvalidator.SizeAtLeast(1),
 					setvalidator.ValueStringsAre(stringvalidator.OneOf(client.Events...)),
+					v1OnlyEvents(),
 				},
 				PlanModifiers: []planmodifier.Set{allEventsWhenOmitted()},
 			},
@@ -259,8 +266,9 @@ func (v tokenValidator) ValidateString(ctx context.Context, req validator.String
 const tokenReplaceDoc = "Replaces the instance when the key it asks for differs from the instance's key."
 
 // tokenNeedsReplace: removing token keeps the instance and its key. Adding
-// one to an instance that had none in state (an import, or a server-made
-// key) only needs a new instance when it differs from the current key.
+// one to an instance that had none in state (an import, a server-made key,
+// or a move from token_wo) only needs a new instance when it differs from
+// the current key.
 func tokenNeedsReplace(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
 	switch {
 	case req.PlanValue.IsNull():
@@ -269,9 +277,9 @@ func tokenNeedsReplace(ctx context.Context, req planmodifier.StringRequest, resp
 		resp.RequiresReplace = true
 		return
 	}
-	var key types.String
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("apikey"), &key)...)
-	resp.RequiresReplace = !sameKey(key, req.PlanValue)
+	same, diags := isCurrentKey(ctx, req.State, req.Private, req.PlanValue)
+	resp.Diagnostics.Append(diags...)
+	resp.RequiresReplace = !same
 }
 
 // tokenWOVersionNeedsReplace: a new version asks for a new key. Setting a
@@ -285,10 +293,78 @@ func tokenWOVersionNeedsReplace(ctx context.Context, req planmodifier.Int64Reque
 		resp.RequiresReplace = true
 		return
 	}
-	var key, wo types.String
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("apikey"), &key)...)
+	var wo types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("token_wo"), &wo)...)
-	resp.RequiresReplace = !sameKey(key, wo)
+	same, diags := isCurrentKey(ctx, req.State, req.Private, wo)
+	resp.Diagnostics.Append(diags...)
+	resp.RequiresReplace = !same
+}
+
+// keyHashKey is the private state entry that holds a salted hash of the
+// instance's key. apikey is null when the key was set write-only, so the
+// hash is the only way to tell, at plan, that a key moved between token_wo
+// and token is the same key: a replacement would unpair the phone.
+const keyHashKey = "key_sha256"
+
+type keyHash struct {
+	Salt   string `json:"salt"`
+	SHA256 string `json:"sha256"`
+}
+
+func hashKey(key string, salt []byte) keyHash {
+	sum := sha256.Sum256(append(append([]byte{}, salt...), key...))
+	return keyHash{Salt: hex.EncodeToString(salt), SHA256: hex.EncodeToString(sum[:])}
+}
+
+// privateState is what Create, Update and the plan modifiers share of the
+// framework's private state.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// recordKey keeps a salted hash of the instance's key in private state.
+func recordKey(ctx context.Context, private privateState, key string) diag.Diagnostics {
+	if key == "" {
+		return nil
+	}
+	salt := make([]byte, 16)
+	_, _ = rand.Read(salt) // never fails (crypto/rand)
+	b, err := json.Marshal(hashKey(key, salt))
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Could not record the instance key's hash", err.Error())
+		return diags
+	}
+	return private.SetKey(ctx, keyHashKey, b)
+}
+
+// isCurrentKey reports whether key is the instance's key: apikey when state
+// shows it, else the hash recordKey kept.
+func isCurrentKey(ctx context.Context, state tfsdk.State, private privateState, key types.String) (bool, diag.Diagnostics) {
+	var current types.String
+	diags := state.GetAttribute(ctx, path.Root("apikey"), &current)
+	if diags.HasError() || key.IsNull() || key.IsUnknown() {
+		return false, diags
+	}
+	if !current.IsNull() && !current.IsUnknown() {
+		return sameKey(current, key), diags
+	}
+	if private == nil {
+		return false, diags
+	}
+	raw, d := private.GetKey(ctx, keyHashKey)
+	diags.Append(d...)
+	var stored keyHash
+	if len(raw) == 0 || json.Unmarshal(raw, &stored) != nil {
+		return false, diags
+	}
+	salt, err := hex.DecodeString(stored.Salt)
+	if err != nil {
+		return false, diags
+	}
+	got := hashKey(key.ValueString(), salt)
+	return subtle.ConstantTimeCompare([]byte(got.SHA256), []byte(stored.SHA256)) == 1, diags
 }
 
 func sameKey(a, b types.String) bool {
