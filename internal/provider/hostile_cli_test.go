@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -111,11 +112,17 @@ func TestAccHostile_echoedSecretsNeverShown(t *testing.T) {
 // after apply", three times per instance.
 func TestAccHostile_unresolvedCreateSavesCompleteState(t *testing.T) {
 	ic, url := newInterceptor(t)
+	// Each create is stored and answered 500, and the look-up that follows
+	// it fails too (the rule sees no query, so it counts: one look-up per
+	// create with max_retries = 0, one instance at a time).
+	pending := 0
 	ic.setRule(func(method, path string) action {
 		switch {
 		case method == http.MethodPost && path == "/instance/create":
+			pending++
 			return failAfter
-		case path == "/instance/fetchInstances":
+		case path == "/instance/fetchInstances" && pending > 0:
+			pending--
 			return failBefore
 		}
 		return forward
@@ -140,12 +147,13 @@ resource "l2msg_instance" "b" {
 }
 `, url, testAPIKey)
 	w := cliWorkdir(t, cfg)
-	res, err := w.Run(context.Background(), "apply", "-auto-approve", "-no-color")
+	res, err := w.Run(context.Background(), "apply", "-auto-approve", "-no-color", "-parallelism=1")
 	if err == nil {
 		t.Fatal("apply succeeded; the test wants the creates to fail")
 	}
 	out := res.Stdout + res.Stderr
-	if n := strings.Count(out, "Error: "); n != 2 {
+	// A diagnostic is its summary line, a blank line, and the address it is about.
+	if n := len(regexp.MustCompile(`(?m)^Error: [^\n]*\n\n  with `).FindAllString(out, -1)); n != 2 {
 		t.Errorf("%d errors, want one per instance:\n%s", n, out)
 	}
 	if n := strings.Count(out, "Error: Could not create instance"); n != 2 {
