@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
 )
 
 // Hostile conditions seen through the terraform CLI, as a user sees them:
@@ -216,5 +218,38 @@ resource "l2msg_instance" "warned" {
 	}
 	if strings.Contains(out, testAPIKey) {
 		t.Error("plan output holds the API key")
+	}
+}
+
+// Delete on its own: a destroy that skips the refresh sends the delete to
+// a base_url serving no API. Its 404 must not read as "already gone".
+func TestAccHostile_deleteAtAWrongBaseURL(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{Prefix: "/whatsapp"})
+	cfg := func(base string) string {
+		return fastRetryProviderBlock(base, 0) + `resource "l2msg_instance" "kept" { instance_name = "kept" }` + "\n"
+	}
+	w := cliWorkdir(t, cfg(url))
+	ctx := context.Background()
+	if _, err := w.Run(ctx, "apply", "-auto-approve", "-no-color"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteFile("main.tf", requiredProviders+cfg(strings.TrimSuffix(url, "/whatsapp"))); err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.Run(ctx, "destroy", "-refresh=false", "-auto-approve", "-no-color")
+	if err == nil || !strings.Contains(res.Stderr, "check base_url") {
+		t.Fatalf("destroy at the wrong base_url: err %v\n%s\n%s", err, res.Stdout, res.Stderr)
+	}
+	if st := cliState(t, w); len(st) != 1 {
+		t.Fatalf("state holds %d resources after the failed destroy, want the instance", len(st))
+	}
+	if names := emu.Names(); len(names) != 1 {
+		t.Fatalf("server holds %v", names)
+	}
+	if err := w.WriteFile("main.tf", requiredProviders+cfg(url)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Run(ctx, "destroy", "-auto-approve", "-no-color"); err != nil {
+		t.Fatal(err)
 	}
 }
