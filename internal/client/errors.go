@@ -186,6 +186,23 @@ func (e *UnresolvedCreateError) Error() string {
 
 func (e *UnresolvedCreateError) Unwrap() []error { return []error{e.Create, e.Lookup} }
 
+// StreamSwitchedOffError is a server that has the stream's integration off
+// in its environment. It answers set and find with an empty body and stores
+// nothing, so the call looks like a success.
+type StreamSwitchedOffError struct {
+	Kind, Method, Path string
+}
+
+func (e *StreamSwitchedOffError) Error() string {
+	sw := StreamSwitch(e.Kind)
+	msg := fmt.Sprintf("%s %s: the server answered with an empty body, which is how it says that %s is switched off in its environment: "+
+		"nothing was stored. Start the server with %s=true", e.Method, e.Path, e.Kind, sw)
+	if e.Kind == StreamSqs {
+		msg += " (and SQS_GLOBAL_ENABLED unset: with it, the server uses one global set of queues and ignores per-instance SQS)"
+	}
+	return msg + "."
+}
+
 // newAPIError builds the error of a non-2xx answer. instance is the name the
 // route is about ("" for none), which a 404 must name to mean "gone".
 func (x *exchange) newAPIError(resp *http.Response, raw []byte) *APIError {
