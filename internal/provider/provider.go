@@ -123,6 +123,8 @@ func (p *l2msgProvider) Configure(ctx context.Context, req provider.ConfigureReq
 func (p *l2msgProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewInstanceResource,
+		NewProxyResource,
+		NewChatwootResource,
 	}
 }
 
@@ -130,6 +132,8 @@ func (p *l2msgProvider) DataSources(context.Context) []func() datasource.DataSou
 	return []func() datasource.DataSource{
 		NewInstanceDataSource,
 		NewInstancesDataSource,
+		NewProxyDataSource,
+		NewChatwootDataSource,
 	}
 }
 
