@@ -332,3 +332,33 @@ func TestAccProxy_unsavedProxyIsAnError(t *testing.T) {
 		},
 	})
 }
+
+// A stale or mistyped instance_id never configures the instance that now
+// carries the name: the write stops before anything is sent.
+func TestAccProxy_wrongInstanceIDSendsNothing(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	cfg := providerBlock(url) + `
+resource "l2msg_instance" "test" {
+  instance_name = "linked"
+}
+
+resource "l2msg_instance_proxy" "test" {
+  instance_name = l2msg_instance.test.instance_name
+  instance_id   = "00000000-0000-4000-8000-000000000000"
+  host          = "proxy.example.com"
+  port          = 3128
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)Instance id does not match.*instance_id is\s+"00000000-0000-4000-8000-000000000000"`),
+			Check:       checkProxy(emu, "linked", nil),
+		}},
+	})
+	if n := emu.Stats().ByRoute["POST /proxy/set/:name"]; n != 0 {
+		t.Fatalf("%d proxy sets reached the server", n)
+	}
+}
