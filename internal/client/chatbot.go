@@ -50,7 +50,8 @@ type Bot struct {
 // BotSettings are a kind's per-instance defaults. Exists is false when the
 // instance has no row and the server answered its built-in defaults.
 type BotSettings struct {
-	Exists bool
+	Exists     bool
+	InstanceID string
 	// FallbackID is the fallback bot's id, "" for none.
 	FallbackID string
 	// Fields are the row's columns by JSON name (numbers are json.Number),
@@ -229,7 +230,7 @@ func (o jsonObject) bot() *Bot {
 }
 
 func (o jsonObject) settings() *BotSettings {
-	s := &BotSettings{Exists: o.str("id") != "", FallbackID: o.str("fallbackId"), Fields: map[string]any{}}
+	s := &BotSettings{Exists: o.str("id") != "", InstanceID: o.str("instanceId"), FallbackID: o.str("fallbackId"), Fields: map[string]any{}}
 	for k, v := range o {
 		switch {
 		case k == "id", k == "instanceId", k == "createdAt", k == "updatedAt", k == "fallbackId",

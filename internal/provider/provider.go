@@ -121,11 +121,11 @@ func (p *l2msgProvider) Configure(ctx context.Context, req provider.ConfigureReq
 }
 
 func (p *l2msgProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{
+	return append([]func() resource.Resource{
 		NewInstanceResource,
 		NewProxyResource,
 		NewChatwootResource,
-	}
+	}, chatbotResources()...)
 }
 
 func (p *l2msgProvider) DataSources(context.Context) []func() datasource.DataSource {
