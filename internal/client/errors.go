@@ -19,6 +19,9 @@ type APIError struct {
 	Method     string
 	Path       string
 	Messages   []string
+	// Enveloped is true when the body was the server's JSON error envelope:
+	// the server itself answered, and says what went wrong.
+	Enveloped bool
 	// Gone is true for a 404 in which the server said that the instance the
 	// request named does not exist. Any other 404 (an unknown route, a
 	// gateway, a base URL without /whatsapp) comes from talking to the wrong
@@ -211,12 +214,12 @@ func (x *exchange) newAPIError(resp *http.Response, raw []byte) *APIError {
 	// The raw body is redacted too because a non-JSON body is cut at 500
 	// bytes, and a cut through a secret would leave a prefix the
 	// per-message pass cannot see.
-	msgs := flattenMessages([]byte(x.redact(string(raw))))
+	msgs, enveloped := flattenMessages([]byte(x.redact(string(raw))))
 	for i, m := range msgs {
 		msgs[i] = x.redact(m)
 	}
 	return &APIError{
-		StatusCode: resp.StatusCode, Method: x.method, Path: x.path, Messages: msgs,
+		StatusCode: resp.StatusCode, Method: x.method, Path: x.path, Messages: msgs, Enveloped: enveloped,
 		Gone:    resp.StatusCode == http.StatusNotFound && saysGone(msgs, x.instance),
 		BaseURL: x.c.base,
 	}
@@ -254,11 +257,13 @@ func shorten(s string, n int) string {
 // flattenMessages turns every envelope the server uses into a list of
 // strings: {"response":{"message":[...]}} with strings, nested arrays
 // (schema validation) or a plain string (401, 500), a top-level "message",
-// or a body that is not JSON at all, cut at 500 bytes.
-func flattenMessages(raw []byte) []string {
+// or a body that is not JSON at all, cut at 500 bytes. enveloped reports
+// whether the body was a JSON object carrying a message, as the API's own
+// errors are.
+func flattenMessages(raw []byte) (msgs []string, enveloped bool) {
 	raw = []byte(strings.TrimSpace(string(raw)))
 	if len(raw) == 0 {
-		return nil
+		return nil, false
 	}
 	var env struct {
 		Response *struct {
@@ -268,17 +273,17 @@ func flattenMessages(raw []byte) []string {
 		Error   json.RawMessage `json:"error"`
 	}
 	if err := json.Unmarshal(raw, &env); err != nil {
-		return []string{shorten(string(raw), 500)}
+		return []string{shorten(string(raw), 500)}, false
 	}
 	switch {
 	case env.Response != nil && len(env.Response.Message) > 0:
-		return collectStrings(env.Response.Message, nil)
+		return collectStrings(env.Response.Message, nil), true
 	case len(env.Message) > 0:
-		return collectStrings(env.Message, nil)
+		return collectStrings(env.Message, nil), true
 	case len(env.Error) > 0:
-		return collectStrings(env.Error, nil)
+		return collectStrings(env.Error, nil), false
 	}
-	return nil
+	return nil, false
 }
 
 func collectStrings(raw json.RawMessage, out []string) []string {
