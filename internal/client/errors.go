@@ -74,6 +74,11 @@ func statusOf(err error) int {
 	return 0
 }
 
+// ErrNotConnected reports that the instance has no WhatsApp session (its
+// state is close: never paired, or logged out), so restart and logout have
+// nothing to act on.
+var ErrNotConnected = errors.New("the instance is not connected")
+
 // IsNotFound reports that the server said the instance does not exist: the
 // instance is gone. Only the server's own answer about that instance counts
 // (see APIError.Gone).
@@ -225,6 +230,12 @@ func (x *exchange) newAPIError(resp *http.Response, raw []byte) *APIError {
 	}
 }
 
+// redact replaces the client's key in s: for a server's message that came
+// in a success answer, which no exchange redacted.
+func (c *Client) redact(s string) string {
+	return (&exchange{c: c, secrets: []string{c.apiKey}}).redact(s)
+}
+
 // redact replaces every secret of the exchange, as sent and as JSON would
 // escape it, so an echo in either form is caught.
 func (x *exchange) redact(s string) string {
@@ -277,21 +288,22 @@ func flattenMessages(raw []byte) (msgs []string, enveloped bool) {
 	}
 	switch {
 	case env.Response != nil && len(env.Response.Message) > 0:
-		return collectStrings(env.Response.Message, nil), true
+		return collectStrings(env.Response.Message), true
 	case len(env.Message) > 0:
-		return collectStrings(env.Message, nil), true
+		return collectStrings(env.Message), true
 	case len(env.Error) > 0:
-		return collectStrings(env.Error, nil), false
+		return collectStrings(env.Error), false
 	}
 	return nil, false
 }
 
-func collectStrings(raw json.RawMessage, out []string) []string {
+// collectStrings returns every string in a JSON value, depth first.
+func collectStrings(raw json.RawMessage) []string {
 	var v any
 	if err := json.Unmarshal(raw, &v); err != nil {
-		return out
+		return nil
 	}
-	return walkStrings(v, out)
+	return walkStrings(v, nil)
 }
 
 func walkStrings(v any, out []string) []string {

@@ -124,11 +124,35 @@ func (c *Client) ConnectionState(ctx context.Context, name string) (string, erro
 	return ans.Instance.State, nil
 }
 
-// Logout disconnects the phone; the server answers 400 when it is not
-// connected.
+// Logout ends the WhatsApp session: the instance stays, closed, and a phone
+// must pair again. On an instance that is not connected the server answers
+// 400; the error then also matches ErrNotConnected.
 func (c *Client) Logout(ctx context.Context, name string) error {
 	_, err := c.do(ctx, call{method: http.MethodDelete, path: pathFor("/instance/logout", name), instance: name})
+	if IsBadRequest(err) {
+		return fmt.Errorf("%w: %w", ErrNotConnected, err)
+	}
 	return err
+}
+
+// Restart restarts the instance's WhatsApp session. The server answers its
+// failures with 200 and {"error":true,"message":…}, so a 200 is checked; on
+// an instance that is not connected the message is "[object Object]" (the
+// server stringifies its own exception) and the error is ErrNotConnected.
+func (c *Client) Restart(ctx context.Context, name string) error {
+	path := pathFor("/instance/restart", name)
+	var ans wireFailure
+	if _, err := c.do(ctx, call{method: http.MethodPost, path: path, instance: name, out: &ans}); err != nil {
+		return err
+	}
+	if !ans.Error {
+		return nil
+	}
+	msg := c.redact(ans.message())
+	if msg == "" || msg == "[object Object]" {
+		return fmt.Errorf("POST %s: %w (the server answered 200 with {\"error\":true})", path, ErrNotConnected)
+	}
+	return fmt.Errorf("POST %s: the server answered 200 but reported an error: %s", path, msg)
 }
 
 // SetSettings replaces the instance's settings.

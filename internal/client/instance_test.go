@@ -830,9 +830,47 @@ func TestConnectionState(t *testing.T) {
 
 func TestLogoutNotConnected(t *testing.T) {
 	c, _ := newTestClient(t, "", reply(400, `{"status":400,"error":"Bad Request","response":{"message":["The \"x\" instance is not connected"]}}`))
-	if err := c.Logout(context.Background(), "x"); !IsBadRequest(err) {
-		t.Errorf("error = %v", err)
+	err := c.Logout(context.Background(), "x")
+	if !IsBadRequest(err) || !errors.Is(err, ErrNotConnected) {
+		t.Errorf("error = %v, want a 400 that is ErrNotConnected", err)
 	}
+	if !strings.Contains(err.Error(), `The "x" instance is not connected`) {
+		t.Errorf("error %q lost the server's message", err)
+	}
+}
+
+// TestRestartFailureAnswers: restart reports its failures with 200 and
+// {"error":true}, so a client that trusts the status calls a failed restart
+// a success.
+func TestRestartFailureAnswers(t *testing.T) {
+	t.Run("not connected", func(t *testing.T) {
+		c, _ := newTestClient(t, "", reply(200, `{"error":true,"message":"[object Object]"}`))
+		if err := c.Restart(context.Background(), "x"); !errors.Is(err, ErrNotConnected) {
+			t.Errorf("error = %v, want ErrNotConnected", err)
+		}
+	})
+	t.Run("other failure", func(t *testing.T) {
+		c, _ := newTestClient(t, "", reply(200, `{"error":true,"message":"socket hang up `+testKey+`"}`))
+		err := c.Restart(context.Background(), "x")
+		if err == nil || errors.Is(err, ErrNotConnected) || !strings.Contains(err.Error(), "socket hang up") {
+			t.Fatalf("error = %v, want the server's message", err)
+		}
+		if strings.Contains(err.Error(), testKey) {
+			t.Errorf("the key leaked into %q", err)
+		}
+	})
+	t.Run("success answers", func(t *testing.T) {
+		for _, body := range []string{
+			`{"instance":{"instanceName":"x","state":"open"}}`,
+			`{"pairingCode":null,"code":"2@abc","base64":"data:image/png;base64,AA==","count":1}`,
+			`{"error":false}`,
+		} {
+			c, _ := newTestClient(t, "", reply(200, body))
+			if err := c.Restart(context.Background(), "x"); err != nil {
+				t.Errorf("%s: %v", body, err)
+			}
+		}
+	})
 }
 
 // scripted answers the n-th request with answers[n], repeating the last.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // The wire types accept both server generations: v2 (camelCase, flat
@@ -409,4 +410,16 @@ type wireState struct {
 type wireConnect struct {
 	wireState
 	wireQRCode
+}
+
+// wireFailure is the {"error":true,"message":…} that restart answers with
+// 200 when it fails; a success answer has neither field. message may be a
+// string or anything else the server stringified.
+type wireFailure struct {
+	Error   bool            `json:"error"`
+	Message json.RawMessage `json:"message"`
+}
+
+func (f wireFailure) message() string {
+	return strings.Join(collectStrings(f.Message), "; ")
 }

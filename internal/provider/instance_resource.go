@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
@@ -26,6 +25,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure        = (*instanceResource)(nil)
 	_ resource.ResourceWithImportState      = (*instanceResource)(nil)
+	_ resource.ResourceWithIdentity         = (*instanceResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*instanceResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*instanceResource)(nil)
 )
@@ -83,6 +83,7 @@ func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 }
 
 func (r *instanceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	var plan instanceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -273,6 +274,7 @@ const taintAdvice = "The instance was created and is kept in state, marked taint
 	"terraform untaint l2msg_instance.main) and pair it with the l2msg_instance_connect ephemeral resource."
 
 func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
 	var state instanceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -297,34 +299,41 @@ func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, r
 	// A key set with token_wo is not in state, but the listing shows it.
 	ctx = withMasks(ctx, ri.Token)
 
-	// An import starts from the name alone; then every immutable attribute
-	// comes from the server. Otherwise they stay as created: the server
-	// cannot change them, and some servers fill number in after pairing.
-	importing := state.InstanceID.IsNull()
-	server := ri.summary()
-	state.ID = server.InstanceName
-	state.InstanceName = server.InstanceName
-	state.InstanceID = server.InstanceID
-	state.Status = server.Status
-	state.setAPIKey(ri.Token, importing)
-	if importing || state.Integration.IsNull() {
-		state.Integration = server.Integration
-	}
-	if importing {
-		state.Number = server.Number
-	}
-	if state.QRCode.IsNull() {
-		state.QRCode = types.BoolValue(false)
-	}
-	state.settingsValues = server.settingsValues
-	resp.Diagnostics.Append(state.setWebhook(ctx, ri.Webhook)...)
+	resp.Diagnostics.Append(state.readFrom(ctx, ri)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
+// readFrom records what the server reports about the instance: Read's
+// mapping, and the list resource's for an instance found by a query. An
+// import (or a query) starts from the name alone; then every immutable
+// attribute comes from the server. Otherwise they stay as created: the
+// server cannot change them, and some servers fill number in after pairing.
+func (m *instanceModel) readFrom(ctx context.Context, ri *remoteInstance) diag.Diagnostics {
+	importing := m.InstanceID.IsNull()
+	server := ri.summary()
+	m.ID = server.InstanceName
+	m.InstanceName = server.InstanceName
+	m.InstanceID = server.InstanceID
+	m.Status = server.Status
+	m.setAPIKey(ri.Token, importing)
+	if importing || m.Integration.IsNull() {
+		m.Integration = server.Integration
+	}
+	if importing {
+		m.Number = server.Number
+	}
+	if m.QRCode.IsNull() {
+		m.QRCode = types.BoolValue(false)
+	}
+	m.settingsValues = server.settingsValues
+	return m.setWebhook(ctx, ri.Webhook)
+}
+
 func (r *instanceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	var plan, state instanceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -449,13 +458,13 @@ func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 }
 
+// IdentitySchema: an instance is known by its name, as its import ID is.
+func (r *instanceResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = instanceIdentity.schema()
+}
+
+// ImportState takes the name from the import ID or the import block's
+// identity; Read fills in the rest, or reports that no such instance exists.
 func (r *instanceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	name := req.ID
-	if strings.TrimSpace(name) == "" || strings.Contains(name, "/") {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("The import ID is the instance name: not empty and without a slash; got %q.", name))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_name"), name)...)
+	instanceIdentity.importState(ctx, req, resp)
 }

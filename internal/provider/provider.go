@@ -10,9 +10,12 @@ import (
 	"os"
 	"strings"
 
+	// Aliased: the tests have a type named action.
+	fwaction "github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -27,6 +30,8 @@ var (
 	_ provider.ProviderWithEphemeralResources = (*l2msgProvider)(nil)
 	_ provider.ProviderWithFunctions          = (*l2msgProvider)(nil)
 	_ provider.ProviderWithConfigValidators   = (*l2msgProvider)(nil)
+	_ provider.ProviderWithActions            = (*l2msgProvider)(nil)
+	_ provider.ProviderWithListResources      = (*l2msgProvider)(nil)
 )
 
 type l2msgProvider struct {
@@ -118,6 +123,8 @@ func (p *l2msgProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ActionData = data
+	resp.ListResourceData = data
 }
 
 func (p *l2msgProvider) Resources(context.Context) []func() resource.Resource {
@@ -140,6 +147,19 @@ func (p *l2msgProvider) DataSources(context.Context) []func() datasource.DataSou
 func (p *l2msgProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewInstanceConnectEphemeralResource,
+	}
+}
+
+func (p *l2msgProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewInstanceListResource,
+	}
+}
+
+func (p *l2msgProvider) Actions(context.Context) []func() fwaction.Action {
+	return []func() fwaction.Action{
+		NewInstanceRestartAction,
+		NewInstanceLogoutAction,
 	}
 }
 
