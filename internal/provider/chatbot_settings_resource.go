@@ -167,15 +167,8 @@ func (r *botSettingsResource) write(ctx context.Context, p tfsdk.Plan, state *tf
 	ctx = r.masked(ctx)
 	name := stringOf(plan["instance_name"])
 	link, _ := plan["instance_id"].(types.String)
-	if !link.IsNull() && !link.IsUnknown() {
-		inst, err := r.client.LookupInstance(ctx, name)
-		if err != nil {
-			addAPIError(diags, "read", name, err)
-			return
-		}
-		if checkInstanceLink(link, name, inst.ID, diags); diags.HasError() {
-			return
-		}
+	if instanceForWrite(ctx, r.client, name, link, r.kind.title+" defaults", diags) == nil {
+		return
 	}
 	if fb := stringOf(plan["fallback_id"]); fb != "" {
 		bots, err := r.client.ListBots(ctx, r.kind.api, name)
@@ -267,11 +260,5 @@ func (r *botSettingsResource) Delete(ctx context.Context, req resource.DeleteReq
 }
 
 func (r *botSettingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !instanceNamePattern.MatchString(req.ID) || req.ID == "" {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("The import ID of %s settings is the instance name, without a slash; got %q.", r.kind.title, req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_name"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	importByInstanceName(ctx, req, resp)
 }
