@@ -259,7 +259,7 @@ func (c *Client) pollNames(ctx context.Context, batch []*deletion) (map[string]b
 			InstanceName string `json:"instanceName"`
 		} `json:"instance"` // v1
 	}
-	if _, err := c.do(ctx, http.MethodGet, "/instance/fetchInstances", nil, &rows); err != nil {
+	if _, err := c.do(ctx, call{method: http.MethodGet, path: "/instance/fetchInstances", out: &rows}); err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
@@ -272,8 +272,8 @@ func (c *Client) pollNames(ctx context.Context, batch []*deletion) (map[string]b
 }
 
 // permanentPollError is an answer that waiting will not change: a refused
-// key. Other errors are retried, so a flaky poll does not fail a destroy
-// that the server has already accepted.
+// key or a wrong base URL. Other errors are retried, so a flaky poll does
+// not fail a destroy that the server has already accepted.
 func permanentPollError(err error) bool {
-	return IsUnauthorized(err) || IsForbidden(err)
+	return IsUnauthorized(err) || IsForbidden(err) || isWrongPlace(err)
 }

@@ -88,7 +88,7 @@ func (s *deletingServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if filter != "" && len(rows) == 0 {
-		reply(404, instanceGone)(w, r)
+		reply(404, `{"status":404,"error":"Not Found","response":{"message":["The \"`+filter+`\" instance does not exist"]}}`)(w, r)
 		return
 	}
 	b, _ := json.Marshal(rows)

@@ -284,11 +284,26 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 	resp.Diagnostics.Append(setValues(ctx, &resp.State, r.attrTypes(), state)...)
 }
 
-// definite reports a failure the server answered itself: its envelope says
-// what went wrong, and nothing was made.
+// definite reports a failure after which nothing was made: a 4xx, or a
+// 500 carrying one of the chatbot routes' own messages, all of which come
+// before or instead of the insert. Any other 5xx, or no answer, leaves the
+// outcome unknown.
 func definite(err error) bool {
 	var apiErr *client.APIError
-	return errors.As(err, &apiErr) && apiErr.Enveloped
+	if !errors.As(err, &apiErr) || !apiErr.Enveloped {
+		return false
+	}
+	if apiErr.StatusCode < 500 {
+		return true
+	}
+	msg := apiErr.Message()
+	for _, known := range []string{"Trigger already exists", "Trigger operator and value are required", "Trigger value is required",
+		`"All" trigger`, "already exists", "is required", "Error creating", "Error updating", "Error setting default settings"} {
+		if strings.Contains(msg, known) {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *botResource) findCreated(ctx context.Context, name string, before []client.Bot, body map[string]any) *client.Bot {

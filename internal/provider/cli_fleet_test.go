@@ -24,6 +24,21 @@ const (
 	fleetLatency = 500 * time.Millisecond
 )
 
+func TestAccFleet_applyMakesOneCreatePerInstance(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{Latency: fleetLatency})
+	w := cliWorkdir(t, fleetConfig(providerBlock(url), fleetN))
+	ctx := context.Background()
+	emu.ResetStats()
+	if _, err := w.Run(ctx, "apply", "-auto-approve", "-no-color"); err != nil {
+		t.Fatal(err)
+	}
+	st := emu.Stats()
+	if st.Total > fleetN+1 || st.ByRoute["POST /instance/create"] != fleetN {
+		t.Errorf("apply of %d instances made %d requests, want at most %d (one create each): %v", fleetN, st.Total, fleetN+1, st.ByRoute)
+	}
+	assertConvergedAndDestroy(t, emu, w)
+}
+
 func TestAccFleet_destroySharesTheDeletionWait(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{Latency: fleetLatency})
 	w := cliWorkdir(t, fleetConfig(providerBlock(url), fleetN))
