@@ -121,9 +121,9 @@ func (p *l2msgProvider) Configure(ctx context.Context, req provider.ConfigureReq
 }
 
 func (p *l2msgProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{
+	return append([]func() resource.Resource{
 		NewInstanceResource,
-	}
+	}, streamResources()...)
 }
 
 func (p *l2msgProvider) DataSources(context.Context) []func() datasource.DataSource {
