@@ -143,10 +143,6 @@ func New(cfg Config) (*Client, error) {
 // BaseURL returns the normalised base URL the client sends requests to.
 func (c *Client) BaseURL() string { return c.base }
 
-// APIKey returns the key the client sends, so the provider can mask it in
-// its logs.
-func (c *Client) APIKey() string { return c.apiKey }
-
 // pathFor joins route segments, percent-encoding the instance name because
 // names may hold spaces, slashes in imports gone wrong, and unicode.
 func pathFor(route, name string) string {

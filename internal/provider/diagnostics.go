@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 )
@@ -39,11 +38,4 @@ func diagSummary(d diag.Diagnostics) string {
 		parts = append(parts, e.Summary()+": "+e.Detail())
 	}
 	return strings.Join(parts, "; ")
-}
-
-func optionalString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
 }

@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -24,7 +22,7 @@ func NewInstanceConnectEphemeralResource() ephemeral.EphemeralResource {
 }
 
 type instanceConnectEphemeral struct {
-	client *client.Client
+	ephemeralBase
 }
 
 type instanceConnectModel struct {
@@ -38,10 +36,6 @@ type instanceConnectModel struct {
 
 func (e *instanceConnectEphemeral) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_instance_connect"
-}
-
-func (e *instanceConnectEphemeral) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	e.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (e *instanceConnectEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
@@ -58,21 +52,15 @@ func (e *instanceConnectEphemeral) Schema(_ context.Context, _ ephemeral.SchemaR
 			"instance_name": schema.StringAttribute{
 				Description: "The instance to pair. Reference the resource (`l2msg_instance.<name>.id`) rather than " +
 					"repeating the name, so that a plan that creates the instance does not try to pair it yet.",
-				Required: true,
-				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, 255),
-					stringvalidator.RegexMatches(instanceNamePattern, "must not contain a slash (/)"),
-					notBlank(),
-				},
+				Required:   true,
+				Validators: instanceNameValidators(),
 			},
 			"number": schema.StringAttribute{
 				Description: "The phone number to pair, digits only with the country code first (`5511999999999`), to get a " +
 					"`pairing_code` to type on that phone instead of scanning a QR code. The server only makes one when it " +
 					"starts a pairing session: an instance already showing a QR code keeps it.",
-				Optional: true,
-				Validators: []validator.String{
-					stringvalidator.RegexMatches(numberPattern, "must be 6 to 20 digits, country code first, without + or spaces (for example 5511999999999)"),
-				},
+				Optional:   true,
+				Validators: numberValidators(),
 			},
 			"state": schema.StringAttribute{
 				Description: "`open` when a phone is already paired (then there is no challenge), else `connecting`.",
@@ -92,6 +80,7 @@ func (e *instanceConnectEphemeral) Open(ctx context.Context, req ephemeral.OpenR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx = e.masked(ctx)
 	name := m.InstanceName.ValueString()
 	res, err := e.client.Connect(ctx, name, m.Number.ValueString())
 	if client.IsNotFound(err) {

@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -164,4 +166,64 @@ func webhookObject(ctx context.Context, w *client.Webhook) (types.Object, diag.D
 	obj, d := types.ObjectValueFrom(ctx, webhookAttrTypes, wm)
 	diags.Append(d...)
 	return obj, diags
+}
+
+// summaryAttributes describes instanceSummary, for both data sources.
+func summaryAttributes() map[string]schema.Attribute {
+	str := func(description string) schema.Attribute {
+		return schema.StringAttribute{Description: description, Computed: true}
+	}
+	boolean := func(description string) schema.Attribute {
+		return schema.BoolAttribute{Description: description, Computed: true}
+	}
+	return map[string]schema.Attribute{
+		"instance_name":     str("The instance's unique name."),
+		"instance_id":       str("The server's unique identifier (a UUID) for the instance."),
+		"integration":       str("The WhatsApp integration: `WHATSAPP-BAILEYS`, `WHATSAPP-BUSINESS` or `EVOLUTION`."),
+		"number":            str("The phone number the instance was created with, if any."),
+		"status":            str(statusDescription),
+		"owner_jid":         str("The WhatsApp ID of the paired phone (`5511999999999@s.whatsapp.net`); null until a phone pairs."),
+		"profile_name":      str("The paired phone's WhatsApp profile name; null until a phone pairs."),
+		"profile_pic_url":   str("The paired phone's profile picture URL; null until a phone pairs or when it has none."),
+		"reject_call":       boolean("Whether WhatsApp calls are rejected automatically."),
+		"msg_call":          str("The message sent when a call is rejected automatically."),
+		"groups_ignore":     boolean("Whether group messages are ignored."),
+		"always_online":     boolean("Whether WhatsApp is kept always online."),
+		"read_messages":     boolean("Whether read receipts are sent for received messages."),
+		"read_status":       boolean("Whether the read status of sent messages is shown."),
+		"sync_full_history": boolean("Whether the full WhatsApp history is synchronized."),
+	}
+}
+
+func webhookDataAttribute() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		Description: "The instance's webhook; null when none was ever set.",
+		Computed:    true,
+		Attributes: map[string]schema.Attribute{
+			"url":       schema.StringAttribute{Description: "The URL that receives the events.", Computed: true},
+			"enabled":   schema.BoolAttribute{Description: "Whether the webhook sends events.", Computed: true},
+			"by_events": schema.BoolAttribute{Description: "Whether each event goes to its own path under `url`.", Computed: true},
+			"base64":    schema.BoolAttribute{Description: "Whether media is sent as base64.", Computed: true},
+			"headers": schema.MapAttribute{
+				Description: "HTTP headers sent with every webhook call; null when there are none. Sensitive.",
+				ElementType: types.StringType,
+				Computed:    true,
+				Sensitive:   true,
+			},
+			"events": schema.SetAttribute{
+				Description: "The events sent, as the server reports them.",
+				ElementType: types.StringType,
+				Computed:    true,
+			},
+		},
+	}
+}
+
+// optionalString maps the empty string, which the server sends for
+// "none", to null.
+func optionalString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
 }

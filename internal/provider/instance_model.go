@@ -12,6 +12,8 @@ import (
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 )
 
+// instanceModel is l2msg_instance's plan, state and configuration. The
+// settings are the data sources' too (instance_facts.go).
 type instanceModel struct {
 	ID           types.String `tfsdk:"id"`
 	InstanceName types.String `tfsdk:"instance_name"`
@@ -24,8 +26,15 @@ type instanceModel struct {
 	Status     types.String   `tfsdk:"status"`
 	APIKey     types.String   `tfsdk:"apikey"`
 	Timeouts   timeouts.Value `tfsdk:"timeouts"`
-	tokenModel
-	pairingModel
+
+	Token          types.String `tfsdk:"token"`
+	TokenWO        types.String `tfsdk:"token_wo"`
+	TokenWOVersion types.Int64  `tfsdk:"token_wo_version"`
+
+	WaitForConnection types.String `tfsdk:"wait_for_connection"`
+	PairingCode       types.String `tfsdk:"pairing_code"`
+	QRCodeCode        types.String `tfsdk:"qrcode_code"`
+	QRCodeBase64      types.String `tfsdk:"qrcode_base64"`
 }
 
 type webhookModel struct {
@@ -128,4 +137,46 @@ func (m *instanceModel) secrets(ctx context.Context) []string {
 		}
 	}
 	return out
+}
+
+// setQRCode records the pairing challenge of the create answer.
+func (m *instanceModel) setQRCode(qr *client.QRCode) {
+	m.PairingCode, m.QRCodeCode, m.QRCodeBase64 = types.StringNull(), types.StringNull(), types.StringNull()
+	if qr != nil {
+		m.PairingCode = optionalString(qr.PairingCode)
+		m.QRCodeCode = optionalString(qr.Code)
+		m.QRCodeBase64 = optionalString(qr.Base64)
+	}
+}
+
+// The server's instance key *is* the token given at create. A key set
+// through token_wo must therefore never reach state, not even through the
+// computed apikey: apikey stays null for such instances, also after a
+// refresh, and is planned null whenever the configuration uses token_wo.
+
+// setAPIKey records the instance's key as the server reports it, unless it
+// must stay hidden: the key was set write-only (token_wo_version in state),
+// or apikey was already null in a state that is not a fresh import (the
+// instance once had a write-only key, and still has it).
+func (m *instanceModel) setAPIKey(key string, importing bool) {
+	switch {
+	case !m.TokenWOVersion.IsNull() || (!importing && m.APIKey.IsNull()):
+		m.APIKey = types.StringNull()
+	case key != "":
+		m.APIKey = types.StringValue(key)
+	case m.APIKey.IsUnknown():
+		m.APIKey = types.StringNull()
+	}
+}
+
+// takePlannedLocals copies from the plan what an update does not send to the
+// server: attributes that only matter at create, and apikey once the plan
+// hides it (after an import, or a move from token to token_wo).
+func (m *instanceModel) takePlannedLocals(plan *instanceModel) {
+	m.Token = plan.Token
+	m.TokenWOVersion = plan.TokenWOVersion
+	m.WaitForConnection = plan.WaitForConnection
+	if plan.APIKey.IsNull() {
+		m.APIKey = plan.APIKey
+	}
 }

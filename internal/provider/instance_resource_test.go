@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -394,6 +395,42 @@ func TestAccInstance_webhookChanges(t *testing.T) {
 	})
 }
 
+// Removing an enabled webhook's block turns it off on the server. In
+// TestAccInstance_webhookChanges the removal follows enabled = false, so
+// there it would pass even if the removal sent nothing.
+func TestAccInstance_webhookBlockRemoved(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	enabled := func(want bool) resource.TestCheckFunc {
+		return checkServer(emu, "hooked", func(s emulator.Snapshot) error {
+			if s.Webhook == nil || s.Webhook.Enabled != want || s.Webhook.URL != "https://a.example.com/hook" {
+				return fmt.Errorf("want the webhook stored with enabled = %t, server has %+v", want, s.Webhook)
+			}
+			return nil
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{
+				Config: webhookConfig(url, `  webhook = {
+    url    = "https://a.example.com/hook"
+    events = ["CALL"]
+  }`),
+				Check: enabled(true),
+			},
+			{
+				Config:           webhookConfig(url, ""),
+				ConfigPlanChecks: expectUpdate,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckNoResourceAttr(addr, "webhook"),
+					enabled(false),
+				),
+			},
+		},
+	})
+}
+
 func TestAccInstance_disabledAtCreate(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
 	resource.ParallelTest(t, resource.TestCase{
@@ -553,49 +590,97 @@ func TestAccInstance_deletedOutsideIsRecreated(t *testing.T) {
 	})
 }
 
-func TestAccInstance_driftIsReverted(t *testing.T) {
+// driftCase changes one field of the instance on the server, as someone
+// in the l2msg panel would, and names the planned value that reverts it.
+type driftCase struct {
+	attr    *tfjsonpath.Path
+	back    knownvalue.Check
+	setting func(*emulator.Settings)
+	webhook func(*emulator.Webhook)
+}
+
+// Drift of each field alone must be detected and reverted in place: a test
+// drifting two at once cannot tell which one was seen.
+func TestAccInstance_driftOfEachFieldIsReverted(t *testing.T) {
+	hook := func(name string) *tfjsonpath.Path { p := tfjsonpath.New("webhook").AtMapKey(name); return &p }
+	root := func(name string) *tfjsonpath.Path { p := tfjsonpath.New(name); return &p }
+	cases := []driftCase{
+		{attr: root("reject_call"), back: knownvalue.Bool(true), setting: func(s *emulator.Settings) { s.RejectCall = false }},
+		{attr: root("msg_call"), back: knownvalue.StringExact("busy, call later"), setting: func(s *emulator.Settings) { s.MsgCall = "changed in the panel" }},
+		{attr: root("groups_ignore"), back: knownvalue.Bool(true), setting: func(s *emulator.Settings) { s.GroupsIgnore = false }},
+		{attr: root("always_online"), back: knownvalue.Bool(true), setting: func(s *emulator.Settings) { s.AlwaysOnline = false }},
+		{attr: root("read_messages"), back: knownvalue.Bool(true), setting: func(s *emulator.Settings) { s.ReadMessages = false }},
+		{attr: root("read_status"), back: knownvalue.Bool(true), setting: func(s *emulator.Settings) { s.ReadStatus = false }},
+		{attr: root("sync_full_history"), back: knownvalue.Bool(true), setting: func(s *emulator.Settings) { s.SyncFullHistory = false }},
+		{attr: hook("url"), back: knownvalue.StringExact("https://hooks.example.com/wa"), webhook: func(w *emulator.Webhook) { w.URL = "https://evil.example.com/" }},
+		{attr: hook("enabled"), back: knownvalue.Bool(true), webhook: func(w *emulator.Webhook) { w.Enabled = false }},
+		{attr: hook("by_events"), back: knownvalue.Bool(true), webhook: func(w *emulator.Webhook) { w.ByEvents = false }},
+		{attr: hook("base64"), back: knownvalue.Bool(true), webhook: func(w *emulator.Webhook) { w.Base64 = false }},
+		{attr: hook("headers"), back: knownvalue.MapExact(map[string]knownvalue.Check{
+			"autorization": knownvalue.StringExact("Bearer s3cr3t-hook-token"),
+			"Content-Type": knownvalue.StringExact("application/json"),
+		}), webhook: func(w *emulator.Webhook) { w.Headers = map[string]string{"autorization": "Bearer stolen"} }},
+		{attr: hook("events"), back: knownvalue.SetExact([]knownvalue.Check{
+			knownvalue.StringExact("APPLICATION_STARTUP"), knownvalue.StringExact("MESSAGES_UPSERT"), knownvalue.StringExact("CONNECTION_UPDATE"),
+		}), webhook: func(w *emulator.Webhook) { w.Events = []string{"CALL"} }},
+	}
 	emu, url := newEmulator(t, emulator.Options{})
+	steps := []resource.TestStep{{Config: fullConfig(url, "drifty"), Check: checkServer(emu, "drifty", matchesFullConfig)}}
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			PreConfig: func() {
+				var err error
+				if c.setting != nil {
+					err = emu.SetSettings("drifty", c.setting)
+				} else {
+					err = emu.SetWebhook("drifty", c.webhook)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config: fullConfig(url, "drifty"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{named{c.attr.String(), plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					plancheck.ExpectKnownValue(addr, *c.attr, c.back)},
+			},
+			Check: checkServer(emu, "drifty", matchesFullConfig),
+		})
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkDestroyed(emu),
-		Steps: []resource.TestStep{
-			{Config: fullConfig(url, "drifty")},
-			{
-				PreConfig: func() {
-					if err := emu.SetSettings("drifty", func(s *emulator.Settings) {
-						s.RejectCall = false
-						s.MsgCall = "changed in the panel"
-					}); err != nil {
-						t.Fatal(err)
-					}
-					if err := emu.SetWebhook("drifty", func(w *emulator.Webhook) {
-						w.URL = "https://evil.example.com/"
-						w.Events = []string{"CALL"}
-						w.Headers = map[string]string{}
-					}); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: fullConfig(url, "drifty"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(addr, tfjsonpath.New("reject_call"), knownvalue.Bool(true)),
-					},
-				},
-				Check: checkServer(emu, "drifty", func(s emulator.Snapshot) error {
-					if !s.Settings.RejectCall || s.Settings.MsgCall != "busy, call later" {
-						return fmt.Errorf("settings not reverted: %+v", s.Settings)
-					}
-					if s.Webhook.URL != "https://hooks.example.com/wa" || len(s.Webhook.Events) != 3 ||
-						s.Webhook.Headers["autorization"] != "Bearer s3cr3t-hook-token" {
-						return fmt.Errorf("webhook not reverted: %+v", s.Webhook)
-					}
-					return nil
-				}),
-			},
-		},
+		Steps:                    steps,
 	})
+}
+
+// named says which drift case a failed plan check belongs to.
+type named struct {
+	name  string
+	check plancheck.PlanCheck
+}
+
+func (n named) CheckPlan(ctx context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	n.check.CheckPlan(ctx, req, resp)
+	if resp.Error != nil {
+		resp.Error = fmt.Errorf("drift of %s: %w", n.name, resp.Error)
+	}
+}
+
+// matchesFullConfig checks the server holds what fullConfig sets.
+func matchesFullConfig(s emulator.Snapshot) error {
+	want := emulator.Settings{RejectCall: true, MsgCall: "busy, call later", GroupsIgnore: true, AlwaysOnline: true,
+		ReadMessages: true, ReadStatus: true, SyncFullHistory: true}
+	if s.Settings != want {
+		return fmt.Errorf("settings on the server: %+v", s.Settings)
+	}
+	w := s.Webhook
+	if w == nil || !w.Enabled || w.URL != "https://hooks.example.com/wa" || !w.ByEvents || !w.Base64 ||
+		len(w.Headers) != 2 || w.Headers["autorization"] != "Bearer s3cr3t-hook-token" || w.Headers["Content-Type"] != "application/json" ||
+		!sameSet(w.Events, []string{"APPLICATION_STARTUP", "MESSAGES_UPSERT", "CONNECTION_UPDATE"}) {
+		return fmt.Errorf("webhook on the server: %+v", w)
+	}
+	return nil
 }
 
 func TestAccInstance_existingNameIsAClearError(t *testing.T) {

@@ -2,16 +2,19 @@ package provider
 
 import (
 	"context"
-	"maps"
+	"crypto/subtle"
+	"fmt"
 	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -21,26 +24,10 @@ import (
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 )
 
-var (
-	// instanceNamePattern: the name is a path segment on every route, and a
-	// slash would also make the import ID ambiguous.
-	instanceNamePattern = regexp.MustCompile(`^[^/]+$`)
-	// numberPattern: the server wants digits first (`+55…` is refused); we
-	// ask for only digits so a typo fails at plan, not at apply.
-	numberPattern = regexp.MustCompile(`^[0-9]{6,20}$`)
-)
-
-func boolSetting(description string) schema.BoolAttribute {
-	return schema.BoolAttribute{
-		Description: description + " Defaults to `false`. Updated in place.",
-		Optional:    true,
-		Computed:    true,
-		Default:     booldefault.StaticBool(false),
-	}
-}
-
-func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+// instanceSchema is l2msg_instance's schema: every attribute, its validators
+// and its plan modifiers.
+func instanceSchema(ctx context.Context) schema.Schema {
+	return schema.Schema{
 		Description: "A WhatsApp instance (one phone number) on l2msg or an Evolution API server, " +
 			"with its call/read settings and webhook. Changing `instance_name`, `integration` or `number` " +
 			"replaces the instance; settings and the webhook are updated in place.\n\n" +
@@ -61,13 +48,9 @@ func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"instance_name": schema.StringAttribute{
-				Description: "The instance's unique name. Must not be empty or contain `/`. Changing it replaces the instance.",
-				Required:    true,
-				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, 255),
-					stringvalidator.RegexMatches(instanceNamePattern, "must not contain a slash (/)"),
-					notBlank(),
-				},
+				Description:   "The instance's unique name. Must not be empty or contain `/`. Changing it replaces the instance.",
+				Required:      true,
+				Validators:    instanceNameValidators(),
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"integration": schema.StringAttribute{
@@ -82,10 +65,8 @@ func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"number": schema.StringAttribute{
 				Description: "The phone number that owns the instance, digits only with the country code first " +
 					"and no `+` (for example `5511999999999`). Changing it replaces the instance.",
-				Optional: true,
-				Validators: []validator.String{
-					stringvalidator.RegexMatches(numberPattern, "must be 6 to 20 digits, country code first, without + or spaces (for example 5511999999999)"),
-				},
+				Optional:      true,
+				Validators:    numberValidators(),
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"qrcode": schema.BoolAttribute{
@@ -111,14 +92,54 @@ func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"read_status":       boolSetting("Show the read status of sent messages."),
 			"sync_full_history": boolSetting("Synchronize the full WhatsApp history."),
 			"webhook":           webhookSchema(),
+			"token": schema.StringAttribute{
+				Description: "A custom key for the instance, used instead of one the server generates; `WHATSAPP-BUSINESS` " +
+					"instances need it (the Meta access token). It becomes the instance's API key, so `apikey` equals it. " +
+					"Stored in state (Sensitive): prefer `token_wo` on Terraform 1.11 and later. Conflicts with `token_wo`. " +
+					"Changing it replaces the instance; adding one equal to the current key (after an import) does not.",
+				Optional:      true,
+				Sensitive:     true,
+				Validators:    []validator.String{tokenValidator{}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(tokenNeedsReplace, tokenReplaceDoc, tokenReplaceDoc)},
+			},
+			"token_wo": schema.StringAttribute{
+				Description: "Write-only twin of `token` (Terraform 1.11 and later): sent at create and never stored in plan or state. " +
+					"Because the server's key is this token, `apikey` stays null for such an instance. Requires `token_wo_version`; " +
+					"conflicts with `token`. Terraform cannot see a change of a write-only value: change `token_wo_version` to apply one.",
+				Optional:   true,
+				Sensitive:  true,
+				WriteOnly:  true,
+				Validators: []validator.String{tokenValidator{}},
+			},
+			"token_wo_version": schema.Int64Attribute{
+				Description: "Any number you choose for the current `token_wo`; required with it. Changing it replaces the instance " +
+					"(the key cannot change otherwise). Removing it, together with `token_wo`, keeps the instance and its key, and `apikey` stays null.",
+				Optional:      true,
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplaceIf(tokenWOVersionNeedsReplace, tokenReplaceDoc, tokenReplaceDoc)},
+			},
+			"wait_for_connection": schema.StringAttribute{
+				Description: "How long the create waits for a phone to pair, as a duration such as `30s`, `5m` or `1h`. " +
+					"Defaults to not waiting. The wait ends early when the instance reports `open`; when it runs out, the apply " +
+					"fails and the instance stays in state, marked tainted, so the next apply replaces it (showing a fresh QR code) " +
+					"unless you run `terraform untaint`. Bounded by `timeouts.create` (default 5m). Only used at create time. " +
+					"Terraform shows nothing of this apply until the wait ends, outputs included, so the QR or pairing code must " +
+					"reach the phone's owner another way: the webhook's `QRCODE_UPDATED` events, or the l2msg dashboard.",
+				Optional:   true,
+				Validators: []validator.String{positiveDuration()},
+			},
+			"pairing_code": createAnswerAttribute("The code to type on the phone (WhatsApp > Linked devices > Link with phone number) " +
+				"when the instance was created with `qrcode = true` and a `number`; null otherwise."),
+			"qrcode_code": createAnswerAttribute("The QR code's text from the create answer when `qrcode = true`, for " +
+				"`provider::l2msg::qr_text` to draw it in a terminal; null otherwise."),
+			"qrcode_base64": createAnswerAttribute("The QR code from the create answer as a PNG data URI " +
+				"(`data:image/png;base64,…`) when `qrcode = true`; null otherwise."),
 			"instance_id": schema.StringAttribute{
 				Description:   "The server's unique identifier (a UUID) for the instance.",
 				Computed:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"status": schema.StringAttribute{
-				Description: "The connection state as the server reports it: `created` (older servers), `close`, " +
-					"`connecting` or `open` (a phone is paired).",
+				Description:   statusDescription,
 				Computed:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
@@ -134,8 +155,28 @@ func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
 	}
-	maps.Copy(resp.Schema.Attributes, tokenAttributes())
-	maps.Copy(resp.Schema.Attributes, pairingAttributes())
+}
+
+func boolSetting(description string) schema.BoolAttribute {
+	return schema.BoolAttribute{
+		Description: description + " Defaults to `false`. Updated in place.",
+		Optional:    true,
+		Computed:    true,
+		Default:     booldefault.StaticBool(false),
+	}
+}
+
+const shortLived = " Short-lived: WhatsApp rotates the code within a minute or so and it is kept from the create answer, never " +
+	"fetched again, so it is only useful right after the apply that created the instance. For a fresh one, use the " +
+	"`l2msg_instance_connect` ephemeral resource. Sensitive."
+
+func createAnswerAttribute(description string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Description:   description + shortLived,
+		Computed:      true,
+		Sensitive:     true,
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
 }
 
 func webhookSchema() schema.SingleNestedAttribute {
@@ -187,4 +228,130 @@ func webhookSchema() schema.SingleNestedAttribute {
 			},
 		},
 	}
+}
+
+// tokenPattern: the key travels in the apikey header, so it must be visible
+// ASCII; the server caps it at 255 characters.
+var tokenPattern = regexp.MustCompile(`^[!-~]{1,255}$`)
+
+// tokenValidator checks the key's shape without ever echoing it: an error
+// message is printed, and a mistyped key is still mostly the key.
+type tokenValidator struct{}
+
+func (tokenValidator) Description(context.Context) string {
+	return "must be 1 to 255 visible ASCII characters without spaces"
+}
+
+func (v tokenValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v tokenValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || tokenPattern.MatchString(req.ConfigValue.ValueString()) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid token",
+		fmt.Sprintf("Attribute %s %s, because the server uses it as the apikey header; got %d characters. "+
+			"The value is not shown: it is secret.", req.Path, v.Description(ctx), len(req.ConfigValue.ValueString())))
+}
+
+const tokenReplaceDoc = "Replaces the instance when the key it asks for differs from the instance's key."
+
+// tokenNeedsReplace: removing token keeps the instance and its key. Adding
+// one to an instance that had none in state (an import, or a server-made
+// key) only needs a new instance when it differs from the current key.
+func tokenNeedsReplace(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+	switch {
+	case req.PlanValue.IsNull():
+		return
+	case req.PlanValue.IsUnknown() || !req.StateValue.IsNull():
+		resp.RequiresReplace = true
+		return
+	}
+	var key types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("apikey"), &key)...)
+	resp.RequiresReplace = !sameKey(key, req.PlanValue)
+}
+
+// tokenWOVersionNeedsReplace: a new version asks for a new key. Setting a
+// version on an instance that had none (an import, or a move from token to
+// token_wo) only replaces it when token_wo differs from the current key.
+func tokenWOVersionNeedsReplace(ctx context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
+	switch {
+	case req.PlanValue.IsNull():
+		return
+	case !req.StateValue.IsNull():
+		resp.RequiresReplace = true
+		return
+	}
+	var key, wo types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("apikey"), &key)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("token_wo"), &wo)...)
+	resp.RequiresReplace = !sameKey(key, wo)
+}
+
+func sameKey(a, b types.String) bool {
+	if a.IsNull() || a.IsUnknown() || b.IsNull() || b.IsUnknown() {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(a.ValueString()), []byte(b.ValueString())) == 1
+}
+
+// businessNeedsCredentials: a WHATSAPP-BUSINESS instance is Meta's API,
+// which needs the business number and the Meta access token.
+type businessNeedsCredentials struct{}
+
+func (businessNeedsCredentials) Description(context.Context) string {
+	return "a " + client.IntegrationBusiness + " instance needs number and token (or token_wo)"
+}
+
+func (v businessNeedsCredentials) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (businessNeedsCredentials) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var integration, number, token, tokenWO types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("integration"), &integration)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("number"), &number)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("token"), &token)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("token_wo"), &tokenWO)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if integration.ValueString() == client.IntegrationBusiness && number.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("number"), "Missing number",
+			"The "+client.IntegrationBusiness+" integration requires the business phone number in number.")
+	}
+	if integration.ValueString() == client.IntegrationBusiness && token.IsNull() && tokenWO.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("token"), "Missing token",
+			"The "+client.IntegrationBusiness+" integration requires the Meta access token in token (or token_wo); it also becomes the instance's API key.")
+	}
+}
+
+// waitNeedsPairing warns when wait_for_connection waits for a phone that
+// cannot pair: a Baileys instance created without qrcode starts no pairing
+// session, so only something outside this apply (the l2msg dashboard) could
+// start one.
+type waitNeedsPairing struct{}
+
+func (waitNeedsPairing) Description(context.Context) string {
+	return "wait_for_connection on a WHATSAPP-BAILEYS instance needs qrcode = true"
+}
+
+func (v waitNeedsPairing) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (waitNeedsPairing) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var wait, integration types.String
+	var qrcode types.Bool
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("wait_for_connection"), &wait)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("integration"), &integration)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("qrcode"), &qrcode)...)
+	if resp.Diagnostics.HasError() || wait.IsNull() || qrcode.IsUnknown() || qrcode.ValueBool() {
+		return
+	}
+	if !integration.IsNull() && integration.ValueString() != client.IntegrationBaileys {
+		return // API-backed integrations start open
+	}
+	resp.Diagnostics.AddAttributeWarning(path.Root("wait_for_connection"), "Nothing starts pairing",
+		"Attribute wait_for_connection waits for a phone, but without qrcode = true the server starts no pairing "+
+			"session at create, so no phone can pair unless something outside this apply starts one (the l2msg "+
+			"dashboard). Set qrcode = true.")
 }

@@ -146,6 +146,16 @@ func TestAccInstance_tokenWriteOnly(t *testing.T) {
 				Check:             checkStateFilesLackSecrets(dir, func() []string { return []string{woSecret + "-v2"} }),
 			},
 			{
+				// A refresh, saved to the state file: Read must not bring
+				// the key back now that nothing in state says write-only.
+				// The post-apply plan above refreshes only in memory.
+				RefreshState: true,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckNoResourceAttr(addr, "apikey"),
+					checkStateFilesLackSecrets(dir, func() []string { return []string{woSecret + "-v2"} }),
+				),
+			},
+			{
 				// Bringing token_wo back: nothing in state shows the key it
 				// replaces, so a new version means a new instance.
 				Config:            wo(woSecret+"-v3", 7),

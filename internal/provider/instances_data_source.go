@@ -21,7 +21,7 @@ var _ datasource.DataSourceWithConfigure = (*instancesDataSource)(nil)
 func NewInstancesDataSource() datasource.DataSource { return &instancesDataSource{} }
 
 type instancesDataSource struct {
-	client *client.Client
+	dataSourceBase
 }
 
 type instancesDataModel struct {
@@ -41,10 +41,6 @@ var statuses = []string{client.StateOpen, client.StateConnecting, client.StateCl
 
 func (d *instancesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_instances"
-}
-
-func (d *instancesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func instancesAttribute() schema.ListNestedAttribute {
@@ -92,6 +88,7 @@ func (d *instancesDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx = d.masked(ctx)
 	all, err := d.client.FetchInstances(ctx)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "list", "", err)

@@ -14,22 +14,11 @@ import (
 // they hold.
 var secretFieldKeys = []string{"api_key", "apikey", "token", "headers", "authorization"}
 
-// withMasks returns ctx with every secret this call can know masked in the
-// provider's logs and in the framework's: the global API key, the
-// instance's own key and the webhook's header values. Every CRUD method
-// starts with it, so a log line added later is masked without thought.
-func withMasks(ctx context.Context, c *client.Client, models ...*instanceModel) context.Context {
-	var secrets []string
-	if c != nil {
-		secrets = append(secrets, c.APIKey())
-	}
-	for _, m := range models {
-		if m != nil {
-			secrets = append(secrets, m.secrets(ctx)...)
-		}
-	}
+// withMasks returns ctx with the secret field keys and the given secrets
+// masked in the provider's logs and in the framework's. Resources call it
+// through providerData.masked, which adds the API key.
+func withMasks(ctx context.Context, secrets ...string) context.Context {
 	secrets = slices.DeleteFunc(secrets, func(s string) bool { return s == "" })
-
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, secretFieldKeys...)
 	ctx = tfsdklog.MaskFieldValuesWithFieldKeys(ctx, secretFieldKeys...)
 	if len(secrets) > 0 {

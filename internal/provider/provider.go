@@ -15,21 +15,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
-)
-
-// Environment variables read when the provider block leaves a value out.
-const (
-	EnvAPIKey  = "L2MSG_API_KEY"
-	EnvBaseURL = "L2MSG_BASE_URL"
 )
 
 var (
 	_ provider.Provider                       = (*l2msgProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*l2msgProvider)(nil)
 	_ provider.ProviderWithFunctions          = (*l2msgProvider)(nil)
+	_ provider.ProviderWithConfigValidators   = (*l2msgProvider)(nil)
 )
 
 type l2msgProvider struct {
@@ -41,17 +35,6 @@ func New(version string) func() provider.Provider {
 	return func() provider.Provider {
 		return &l2msgProvider{version: version}
 	}
-}
-
-type providerModel struct {
-	APIKey         types.String `tfsdk:"api_key"`
-	BaseURL        types.String `tfsdk:"base_url"`
-	MaxRetries     types.Int64  `tfsdk:"max_retries"`
-	RequestTimeout types.String `tfsdk:"request_timeout"`
-	MinRetryDelay  types.String `tfsdk:"min_retry_delay"`
-	MaxRetryDelay  types.String `tfsdk:"max_retry_delay"`
-
-	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
 }
 
 func (p *l2msgProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -81,9 +64,23 @@ func (p *l2msgProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			"min_retry_delay": durationAttribute("The first wait before a retry; each later wait doubles, with jitter", EnvMinRetryDelay, client.DefaultMinRetryDelay),
 			"max_retry_delay": durationAttribute("The longest wait before a retry, also the cap on a server's Retry-After; at least min_retry_delay", EnvMaxRetryDelay, client.DefaultMaxRetryDelay),
 
-			"requests_per_second": requestsPerSecondAttribute(),
+			"requests_per_second": schema.Float64Attribute{
+				Description: "The most API requests per second the provider sends, spread evenly, so that a large apply " +
+					"with a high -parallelism stays under the server's rate limit instead of collecting 429 answers. " +
+					"A number greater than 0, such as 20 or 0.5. Defaults to the `" + EnvRequestsPerSecond + "` environment " +
+					"variable, then to no limit.",
+				Optional:   true,
+				Validators: []validator.Float64{positiveRate()},
+			},
 		},
 	}
+}
+
+// ConfigValidators checks what one attribute's validator cannot: the retry
+// delays against each other. Values from the environment are checked in
+// Configure.
+func (p *l2msgProvider) ConfigValidators(context.Context) []provider.ConfigValidator {
+	return []provider.ConfigValidator{retryDelaysOrdered{}}
 }
 
 func (p *l2msgProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -100,13 +97,6 @@ func (p *l2msgProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	cc.UserAgent = fmt.Sprintf("terraform-provider-l2msg/%s terraform/%s", p.version, req.TerraformVersion)
 	cc.Log = clientLog
 
-	rps, diags := requestsPerSecond(cfg.RequestsPerSecond)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	cc.RequestsPerSecond = rps
-
 	c, err := client.New(cc)
 	if err != nil {
 		// A bad L2MSG_BASE_URL gets here: the schema validator only sees
@@ -115,9 +105,10 @@ func (p *l2msgProvider) Configure(ctx context.Context, req provider.ConfigureReq
 			"Attribute base_url (or the "+EnvBaseURL+" environment variable): "+err.Error()+".")
 		return
 	}
-	resp.ResourceData = c
-	resp.DataSourceData = c
-	resp.EphemeralResourceData = c
+	data := &providerData{client: c, settings: cc}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
 }
 
 func (p *l2msgProvider) Resources(context.Context) []func() resource.Resource {

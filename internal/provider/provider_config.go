@@ -18,15 +18,27 @@ import (
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 )
 
-// Environment variables of the retry settings.
+// Environment variables read when the provider block leaves a value out.
 const (
-	EnvMaxRetries     = "L2MSG_MAX_RETRIES"
-	EnvRequestTimeout = "L2MSG_REQUEST_TIMEOUT"
-	EnvMinRetryDelay  = "L2MSG_MIN_RETRY_DELAY"
-	EnvMaxRetryDelay  = "L2MSG_MAX_RETRY_DELAY"
+	EnvAPIKey            = "L2MSG_API_KEY"
+	EnvBaseURL           = "L2MSG_BASE_URL"
+	EnvMaxRetries        = "L2MSG_MAX_RETRIES"
+	EnvRequestTimeout    = "L2MSG_REQUEST_TIMEOUT"
+	EnvMinRetryDelay     = "L2MSG_MIN_RETRY_DELAY"
+	EnvMaxRetryDelay     = "L2MSG_MAX_RETRY_DELAY"
+	EnvRequestsPerSecond = "L2MSG_REQUESTS_PER_SECOND"
 )
 
-var _ provider.ProviderWithValidateConfig = (*l2msgProvider)(nil)
+type providerModel struct {
+	APIKey         types.String `tfsdk:"api_key"`
+	BaseURL        types.String `tfsdk:"base_url"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
+	MinRetryDelay  types.String `tfsdk:"min_retry_delay"`
+	MaxRetryDelay  types.String `tfsdk:"max_retry_delay"`
+
+	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
+}
 
 func maxRetriesAttribute() schema.Int64Attribute {
 	return schema.Int64Attribute{
@@ -48,10 +60,19 @@ func durationAttribute(what, env string, def time.Duration) schema.StringAttribu
 	}
 }
 
-// ValidateConfig checks what one attribute's validator cannot: the retry
-// delays against each other. Values from the environment are checked in
-// Configure.
-func (p *l2msgProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+// retryDelaysOrdered checks the retry delays of the provider block against
+// each other; clientConfig checks them again once the environment is in.
+type retryDelaysOrdered struct{}
+
+func (retryDelaysOrdered) Description(context.Context) string {
+	return "max_retry_delay must not be shorter than min_retry_delay"
+}
+
+func (v retryDelaysOrdered) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (retryDelaysOrdered) ValidateProvider(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
 	var minDelay, maxDelay types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("min_retry_delay"), &minDelay)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("max_retry_delay"), &maxDelay)...)
@@ -82,6 +103,7 @@ func clientConfig(m providerModel, getenv func(string) string) (client.Config, d
 		{"request_timeout", EnvRequestTimeout, m.RequestTimeout.IsUnknown()},
 		{"min_retry_delay", EnvMinRetryDelay, m.MinRetryDelay.IsUnknown()},
 		{"max_retry_delay", EnvMaxRetryDelay, m.MaxRetryDelay.IsUnknown()},
+		{"requests_per_second", EnvRequestsPerSecond, m.RequestsPerSecond.IsUnknown()},
 	} {
 		if a.unknown {
 			diags.AddAttributeError(path.Root(a.name), "Unknown "+a.name,
@@ -122,6 +144,7 @@ func clientConfig(m providerModel, getenv func(string) string) (client.Config, d
 			fmt.Sprintf("max_retry_delay (%s, from the provider block or %s) must not be shorter than min_retry_delay (%s, from the provider block or %s).",
 				cfg.MaxRetryDelay, EnvMaxRetryDelay, cfg.MinRetryDelay, EnvMinRetryDelay))
 	}
+	cfg.RequestsPerSecond = rateSetting(&diags, m.RequestsPerSecond, getenv)
 	return cfg, diags
 }
 
@@ -150,4 +173,24 @@ func durationSetting(diags *diag.Diagnostics, name, env string, v types.String, 
 			fmt.Sprintf("The %s environment variable (used for %s) %s.", env, name, err))
 	}
 	return d
+}
+
+// rateSetting reads requests_per_second, else its environment variable;
+// 0 means no limit.
+func rateSetting(diags *diag.Diagnostics, v types.Float64, getenv func(string) string) float64 {
+	if !v.IsNull() {
+		return v.ValueFloat64()
+	}
+	raw := strings.TrimSpace(getenv(EnvRequestsPerSecond))
+	if raw == "" {
+		return 0
+	}
+	rps, err := strconv.ParseFloat(raw, 64)
+	if err != nil || !validRate(rps) {
+		diags.AddAttributeError(path.Root("requests_per_second"), "Invalid "+EnvRequestsPerSecond,
+			fmt.Sprintf("The %s environment variable must be a number greater than 0 (requests per second), got %q. "+
+				"Unset it for no limit.", EnvRequestsPerSecond, raw))
+		return 0
+	}
+	return rps
 }

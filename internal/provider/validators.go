@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/url"
 	"strings"
 	"time"
@@ -95,4 +96,27 @@ func parsePositiveDuration(s string) (time.Duration, error) {
 		return 0, fmt.Errorf(`must be a positive Go duration such as "500ms", "30s" or "2m"; got %q`, s)
 	}
 	return d, nil
+}
+
+// positiveRate accepts finite numbers greater than zero.
+func positiveRate() validator.Float64 { return positiveRateValidator{} }
+
+func validRate(rps float64) bool { return rps > 0 && !math.IsInf(rps, 0) }
+
+type positiveRateValidator struct{}
+
+func (positiveRateValidator) Description(context.Context) string { return "must be greater than 0" }
+
+func (v positiveRateValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (positiveRateValidator) ValidateFloat64(_ context.Context, req validator.Float64Request, resp *validator.Float64Response) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if v := req.ConfigValue.ValueFloat64(); !validRate(v) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid requests_per_second",
+			fmt.Sprintf("Attribute %s must be a number greater than 0, got %v. Leave it out for no limit.", req.Path, v))
+	}
 }

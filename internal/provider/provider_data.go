@@ -1,0 +1,77 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/l2msg/terraform-provider-l2msg/internal/client"
+)
+
+// providerData is the one value the provider's Configure hands to every
+// resource, data source and ephemeral resource: the client, the settings it
+// was made from, and so the secrets every log line must mask.
+type providerData struct {
+	client *client.Client
+	// settings holds the resolved provider settings, the API key among
+	// them: the key is masked from here, never read back from the client.
+	settings client.Config
+}
+
+// secretHolder is a model that knows which of its values are secret.
+type secretHolder interface {
+	secrets(ctx context.Context) []string
+}
+
+// masked returns ctx with the API key and the models' secrets masked in
+// the provider's and the framework's logs. Every CRUD method starts with
+// it, so a log line added later is masked without thought.
+func (d *providerData) masked(ctx context.Context, models ...secretHolder) context.Context {
+	secrets := []string{d.settings.APIKey}
+	for _, m := range models {
+		secrets = append(secrets, m.secrets(ctx)...)
+	}
+	return withMasks(ctx, secrets...)
+}
+
+// configure takes the provider data out of a Configure request. Nil means
+// the provider is not configured yet: Terraform calls Configure early,
+// during validation, and then again once the provider block is known.
+func (d *providerData) configure(data any, diags *diag.Diagnostics) {
+	if data == nil {
+		return
+	}
+	pd, ok := data.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", data))
+		return
+	}
+	*d = *pd
+}
+
+// resourceBase, dataSourceBase and ephemeralBase give a resource, data
+// source or ephemeral resource its Configure: embed the one that fits, and
+// use the promoted client and masked. The three differ only in the
+// framework's request types.
+type (
+	resourceBase   struct{ providerData }
+	dataSourceBase struct{ providerData }
+	ephemeralBase  struct{ providerData }
+)
+
+func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	b.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	b.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+func (b *ephemeralBase) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	b.configure(req.ProviderData, &resp.Diagnostics)
+}
