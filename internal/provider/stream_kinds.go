@@ -68,9 +68,9 @@ func (*plainStream) configValidators() []resource.ConfigValidator { return nil }
 func (*plainStream) request(context.Context, tfsdk.Config, *client.Stream) diag.Diagnostics {
 	return nil
 }
-func (*plainStream) record(*client.Stream, bool) {}
-func (*plainStream) switchOff(*client.Stream)    {}
-func (*plainStream) secrets() []string           { return nil }
+func (*plainStream) record(*client.Stream, bool)      {}
+func (*plainStream) switchOff(*client.Stream)         {}
+func (*plainStream) secrets(context.Context) []string { return nil }
 func (*plainStream) hidesSecret(context.Context, tfsdk.Config) (bool, diag.Diagnostics) {
 	return false, nil
 }
@@ -152,7 +152,7 @@ func (m *pusherStream) switchOff(s *client.Stream) {
 	s.Secret = ""
 }
 
-func (m *pusherStream) secrets() []string {
+func (m *pusherStream) secrets(context.Context) []string {
 	if m.Secret.IsNull() || m.Secret.IsUnknown() {
 		return nil
 	}

@@ -54,7 +54,7 @@ type streamFields interface {
 	record(s *client.Stream, importing bool)
 	// switchOff fills the kind's fields of the request that destroys it.
 	switchOff(s *client.Stream)
-	secrets() []string
+	secretHolder
 }
 
 type streamModelPtr[T any] interface {
@@ -63,8 +63,8 @@ type streamModelPtr[T any] interface {
 }
 
 type streamResource[T any, P streamModelPtr[T]] struct {
-	kind   *streamKind
-	client *client.Client
+	resourceBase
+	kind *streamKind
 }
 
 var (
@@ -140,19 +140,6 @@ func (r *streamResource[T, P]) Schema(_ context.Context, _ resource.SchemaReques
 	}
 }
 
-func (r *streamResource[T, P]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	c, ok := req.ProviderData.(*client.Client)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *client.Client, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return
-	}
-	r.client = c
-}
-
 func (r *streamResource[T, P]) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return P(new(T)).configValidators()
 }
@@ -205,8 +192,8 @@ func (r *streamResource[T, P]) write(ctx context.Context, config tfsdk.Config, p
 	if diags.HasError() {
 		return
 	}
-	secrets := append(p.secrets(), want.Secret)
-	ctx = maskStrings(ctx, r.client, secrets...)
+	secrets := append(p.secrets(ctx), want.Secret)
+	ctx = withMasks(r.masked(ctx, p), want.Secret)
 
 	inst := instanceForWrite(ctx, r.client, name, m.InstanceID, r.integration().name, diags)
 	if inst == nil {
@@ -270,7 +257,7 @@ func (r *streamResource[T, P]) Read(ctx context.Context, req resource.ReadReques
 	}
 	p := P(&state)
 	m := p.common()
-	ctx = maskStrings(ctx, r.client, p.secrets()...)
+	ctx = r.masked(ctx, p)
 	name := m.InstanceName.ValueString()
 	if name == "" {
 		name = m.ID.ValueString()
@@ -292,7 +279,7 @@ func (r *streamResource[T, P]) Read(ctx context.Context, req resource.ReadReques
 	if !listed {
 		s, err = r.client.FindStream(ctx, r.kind.name, name)
 		if err != nil {
-			addIntegrationError(&resp.Diagnostics, r.integration(), "read", name, redactErr(err, p.secrets()))
+			addIntegrationError(&resp.Diagnostics, r.integration(), "read", name, redactErr(err, p.secrets(ctx)))
 			return
 		}
 	}
@@ -317,7 +304,7 @@ func (r *streamResource[T, P]) Delete(ctx context.Context, req resource.DeleteRe
 	}
 	p := P(&state)
 	m := p.common()
-	ctx = maskStrings(ctx, r.client, p.secrets()...)
+	ctx = r.masked(ctx, p)
 	name := m.InstanceName.ValueString()
 
 	inst, err := r.client.FetchInstance(ctx, name)
@@ -344,7 +331,7 @@ func (r *streamResource[T, P]) Delete(ctx context.Context, req resource.DeleteRe
 			err.Error()+"\n\nThe server publishes nothing to "+r.kind.title+" while the variable is off, so the stream is "+
 				"removed from state. The stored stream comes back into use if the server is started with it again.")
 	default:
-		addIntegrationError(&resp.Diagnostics, r.integration(), "switch off", name, redactErr(err, p.secrets()))
+		addIntegrationError(&resp.Diagnostics, r.integration(), "switch off", name, redactErr(err, p.secrets(ctx)))
 	}
 }
 

@@ -307,6 +307,8 @@ func TestAccStream_pusherSecretWriteOnly(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
 	const name = "pusher-wo"
 	addr := streamAddr(client.StreamPusher)
+	dir := t.TempDir()
+	noSecret := checkStateFilesLackSecrets(dir, func() []string { return []string{"wo-secret-one", "wo-secret-two"} })
 	cfg := func(secret string, version int) string {
 		return providerBlock(url) + fmt.Sprintf(`
 resource "l2msg_instance" "test" {
@@ -334,7 +336,9 @@ resource "l2msg_instance_pusher" "test" {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
+		TerraformVersionChecks:   writeOnlyAvailable,
 		CheckDestroy:             checkDestroyed(emu),
+		WorkingDir:               dir,
 		Steps: []resource.TestStep{
 			{
 				Config: cfg("wo-secret-one", 1),
@@ -342,6 +346,7 @@ resource "l2msg_instance_pusher" "test" {
 					resource.TestCheckNoResourceAttr(addr, "secret"),
 					resource.TestCheckNoResourceAttr(addr, "secret_wo"),
 					secretIs("wo-secret-one"),
+					noSecret,
 				),
 			},
 			{
@@ -354,7 +359,7 @@ resource "l2msg_instance_pusher" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(resource.TestCheckNoResourceAttr(addr, "secret"), secretIs("wo-secret-two")),
+				Check: resource.ComposeAggregateTestCheckFunc(resource.TestCheckNoResourceAttr(addr, "secret"), secretIs("wo-secret-two"), noSecret),
 			},
 			{
 				ResourceName:            addr,
