@@ -130,8 +130,9 @@ func (r *streamResource[T, P]) Schema(_ context.Context, _ resource.SchemaReques
 	maps.Copy(attrs, P(new(T)).attributes())
 	resp.Schema = schema.Schema{
 		Description: "The " + k.title + " event stream of an instance: which of the instance's events the server publishes to " +
-			k.target + ". The server must run with `" + sw + "=true` in its environment; a server without it accepts the " +
-			"stream's settings but stores nothing, and the provider reports that as an error that names the variable.\n\n" +
+			k.target + ". The server must run with `" + sw + "=true` in its environment. A server without it publishes " +
+			"nothing (and, for most kinds, silently stores nothing) while answering as if all went well: the provider reports " +
+			"that as an error that names the variable.\n\n" +
 			"There is one per instance, and the server cannot delete it: destroying the resource switches the stream off " +
 			"(`enabled = false`, no events). Replacing the instance deletes the stream on the server; set `instance_id` from " +
 			"the `l2msg_instance` resource and the same apply re-creates it. " + refresh + " " +

@@ -547,3 +547,29 @@ func TestStreamSchemaSecrets(t *testing.T) {
 		}
 	}
 }
+
+// An instance deleted behind Terraform's back takes its streams with it:
+// the refresh drops both from state, and the next apply re-creates both.
+func TestAccStream_instanceRemovedOutside(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	const name = "removed"
+	cfg := streamConfig(url, client.StreamWebsocket, name, "", `  events = ["CALL"]`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() { emu.Remove(name) },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("l2msg_instance.test", plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction(streamAddr(client.StreamWebsocket), plancheck.ResourceActionCreate),
+					},
+				},
+				Check: checkStream(emu, name, client.StreamWebsocket, wantStream(true, []string{"CALL"})),
+			},
+		},
+	})
+}
