@@ -4,20 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -27,41 +18,11 @@ import (
 
 // The six event streams (websocket, RabbitMQ, NATS, SQS, Kafka, Pusher)
 // are one resource type each but share everything except their name and,
-// for Pusher, the app's credentials: this file is their life cycle, and
-// stream_kinds.go their table.
+// for Pusher, the app's credentials. This file is their life cycle,
+// stream_schema.go and stream_model.go their shared schema and model,
+// stream_kinds.go their table, and stream_pusher.go what Pusher adds.
 
-// streamModel holds the attributes every stream has.
-type streamModel struct {
-	ID           types.String `tfsdk:"id"`
-	InstanceName types.String `tfsdk:"instance_name"`
-	InstanceID   types.String `tfsdk:"instance_id"`
-	Enabled      types.Bool   `tfsdk:"enabled"`
-	Events       types.Set    `tfsdk:"events"`
-}
-
-// streamFields is a stream's model: the shared attributes plus the kind's
-// own. The schema-level methods ignore the receiver's values.
-type streamFields interface {
-	common() *streamModel
-	attributes() map[string]schema.Attribute
-	configValidators() []resource.ConfigValidator
-	// hidesSecret reports whether the configuration keeps the secret
-	// write-only, so that plan and state must not hold it.
-	hidesSecret(ctx context.Context, config tfsdk.Config) (bool, diag.Diagnostics)
-	// request fills the kind's fields of the stream to send.
-	request(ctx context.Context, config tfsdk.Config, s *client.Stream) diag.Diagnostics
-	// record copies the kind's fields from what the server stored.
-	record(s *client.Stream, importing bool)
-	// switchOff fills the kind's fields of the request that destroys it.
-	switchOff(s *client.Stream)
-	secretHolder
-}
-
-type streamModelPtr[T any] interface {
-	*T
-	streamFields
-}
-
+// streamResource is one kind's resource; T is its model.
 type streamResource[T any, P streamModelPtr[T]] struct {
 	resourceBase
 	kind *streamKind
@@ -80,65 +41,6 @@ func newStreamResource[T any, P streamModelPtr[T]](k *streamKind) resource.Resou
 
 func (r *streamResource[T, P]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_instance_" + r.kind.name
-}
-
-// allEventsSet is what an enabled stream stores when the events are left
-// out: every event the server knows.
-func allEventsSet() types.Set {
-	elems := make([]attr.Value, len(client.CurrentEvents))
-	for i, e := range client.CurrentEvents {
-		elems[i] = types.StringValue(e)
-	}
-	return types.SetValueMust(types.StringType, elems)
-}
-
-func (r *streamResource[T, P]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	k := r.kind
-	sw := client.StreamSwitch(k.name)
-	refresh := "A refresh reads it with the server's find route, which fails with an error naming `" + sw +
-		"` when the server has the stream switched off."
-	if k.listed() {
-		refresh = "A refresh reads it from the instance listing, with no request of its own. The listing shows the stored " +
-			"stream whatever the server's environment says, so a server restarted without `" + sw +
-			"=true` is reported by the next change, not by a refresh."
-	}
-	attrs := map[string]schema.Attribute{
-		"id":            integrationIDAttribute(),
-		"instance_name": integrationInstanceNameAttribute(),
-		"instance_id":   instanceLinkAttribute(),
-		"enabled": schema.BoolAttribute{
-			Description: "Whether the server publishes the events. Defaults to `true`. Updated in place.",
-			Optional:    true,
-			Computed:    true,
-			Default:     booldefault.StaticBool(true),
-		},
-		"events": schema.SetAttribute{
-			Description: "The events to publish. Leave it out for every event: the server then stores the whole list, and the plan " +
-				"shows it. When set, at least one of: `" + strings.Join(client.StreamEvents, "`, `") + "` " +
-				"(`MESSAGING_HISTORY_SET` needs Evolution API 2.4 or later). The server stores no events for a disabled stream; " +
-				"`events` keeps the list it will get when enabled again. Updated in place.",
-			ElementType: types.StringType,
-			Optional:    true,
-			Computed:    true,
-			Default:     setdefault.StaticValue(allEventsSet()),
-			Validators: []validator.Set{
-				setvalidator.SizeAtLeast(1),
-				setvalidator.ValueStringsAre(stringvalidator.OneOf(client.StreamEvents...)),
-			},
-		},
-	}
-	maps.Copy(attrs, P(new(T)).attributes())
-	resp.Schema = schema.Schema{
-		Description: "The " + k.title + " event stream of an instance: which of the instance's events the server publishes to " +
-			k.target + ". The server must run with `" + sw + "=true` in its environment. A server without it publishes " +
-			"nothing (and, for most kinds, silently stores nothing) while answering as if all went well: the provider reports " +
-			"that as an error that names the variable.\n\n" +
-			"There is one per instance, and the server cannot delete it: destroying the resource switches the stream off " +
-			"(`enabled = false`, no events). Replacing the instance deletes the stream on the server; set `instance_id` from " +
-			"the `l2msg_instance` resource and the same apply re-creates it. " + refresh + " " +
-			"Import it with the instance name.",
-		Attributes: attrs,
-	}
 }
 
 func (r *streamResource[T, P]) ConfigValidators(context.Context) []resource.ConfigValidator {
@@ -211,54 +113,12 @@ func (r *streamResource[T, P]) write(ctx context.Context, config tfsdk.Config, p
 	diags.Append(state.Set(ctx, plan)...)
 }
 
-// record sets the model from what the server stored, keeping the prior
-// value where the server's answer says the same thing differently: the
-// full event list for "every event", and no events for a disabled stream.
-func (r *streamResource[T, P]) record(p P, s *client.Stream, importing bool) {
-	m := p.common()
-	m.Enabled = types.BoolValue(s.Enabled)
-	m.Events = streamEvents(m.Events, s)
-	p.record(s, importing)
-}
-
-func streamEvents(prior types.Set, s *client.Stream) types.Set {
-	known := !prior.IsNull() && !prior.IsUnknown()
-	var priorEvents []string
-	if known {
-		for _, e := range prior.Elements() {
-			if v, ok := e.(types.String); ok {
-				priorEvents = append(priorEvents, v.ValueString())
-			}
-		}
-	}
-	switch {
-	case !s.Enabled && known:
-		return prior // the server forgot them
-	case !s.Enabled:
-		return allEventsSet() // an import of a disabled stream: the default
-	case meansAllEvents(s.Events) && known && meansAllEvents(priorEvents):
-		return prior
-	case meansAllEvents(s.Events) && !known:
-		return allEventsSet()
-	}
-	// The server keeps duplicates; a set cannot hold them.
-	events := slices.Compact(slices.Sorted(slices.Values(s.Events)))
-	elems := make([]attr.Value, len(events))
-	for i, e := range events {
-		elems[i] = types.StringValue(e)
-	}
-	return types.SetValueMust(types.StringType, elems)
-}
-
 func (r *streamResource[T, P]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state T
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, p := r.fromState(ctx, req.State, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	p := P(&state)
 	m := p.common()
-	ctx = r.masked(ctx, p)
 	name := m.InstanceName.ValueString()
 	if name == "" {
 		name = m.ID.ValueString()
@@ -293,19 +153,16 @@ func (r *streamResource[T, P]) Read(ctx context.Context, req resource.ReadReques
 	m.InstanceName = types.StringValue(name)
 	m.InstanceID = types.StringValue(inst.ID)
 	r.record(p, s, importing)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, p)...)
 }
 
 // Delete switches the stream off: the server has no delete route.
 func (r *streamResource[T, P]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state T
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, p := r.fromState(ctx, req.State, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	p := P(&state)
 	m := p.common()
-	ctx = r.masked(ctx, p)
 	name := m.InstanceName.ValueString()
 
 	inst, err := r.client.FetchInstance(ctx, name)
@@ -334,6 +191,14 @@ func (r *streamResource[T, P]) Delete(ctx context.Context, req resource.DeleteRe
 	default:
 		addIntegrationError(&resp.Diagnostics, r.integration(), "switch off", name, redactErr(err, p.secrets(ctx)))
 	}
+}
+
+// fromState reads the state into a model, and masks its secrets in ctx.
+func (r *streamResource[T, P]) fromState(ctx context.Context, st tfsdk.State, diags *diag.Diagnostics) (context.Context, P) {
+	var state T
+	diags.Append(st.Get(ctx, &state)...)
+	p := P(&state)
+	return r.masked(ctx, p), p
 }
 
 func (r *streamResource[T, P]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
