@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"reflect"
 	"slices"
@@ -29,8 +30,11 @@ func newEnv(t *testing.T, opts Options) *env {
 	if opts.APIKey == "" {
 		opts.APIKey = globalKey
 	}
-	srv, base := NewTestServer(t, opts)
-	return &env{t: t, srv: srv, base: base}
+	// Not emulatortest.NewServer: that package imports this one.
+	srv := New(opts)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return &env{t: t, srv: srv, base: ts.URL + srv.Prefix()}
 }
 
 type resp struct {

@@ -28,6 +28,10 @@ type Options struct {
 	// stream as [] instead of expanding it to every event name as Evolution
 	// v2 does.
 	LiteralEmptyEvents bool
+	// LogRequests keeps every API request in order, with its answer's
+	// status, for Requests. Off by default: the log grows with every
+	// request.
+	LogRequests bool
 	// Disabled lists integration environment switches that are off
 	// (SwitchChatwoot, …); every other integration is on. See SetSwitch.
 	Disabled []string
@@ -41,6 +45,7 @@ type Server struct {
 	deleteDelay        time.Duration
 	latency            time.Duration
 	literalEmptyEvents bool
+	logRequests        bool
 	now                func() time.Time
 
 	mu        sync.Mutex
@@ -48,8 +53,9 @@ type Server struct {
 	pending   int // instances waiting for their delayed removal
 	instances map[string]*instance
 
-	statsMu sync.Mutex
-	stats   Stats
+	statsMu    sync.Mutex
+	stats      Stats
+	requestLog []LoggedRequest
 
 	faultMu sync.Mutex
 	faults  FaultConfig
@@ -75,6 +81,7 @@ func New(opts Options) *Server {
 		deleteDelay:        opts.DeleteDelay,
 		latency:            opts.Latency,
 		literalEmptyEvents: opts.LiteralEmptyEvents,
+		logRequests:        opts.LogRequests,
 		now:                now,
 		instances:          map[string]*instance{},
 	}
@@ -133,6 +140,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.countRequest(r.Method, tmpl)
 
 	rq := &request{r: r, route: rt, name: name, id: id}
+	if s.logRequests {
+		rec := &statusRecorder{ResponseWriter: w}
+		w = rec
+		defer func() { s.logRequest(rq, tmpl, rec.status) }()
+	}
 	if !s.injectFault(w, rq) {
 		return
 	}

@@ -27,11 +27,12 @@ func (s *Server) Stats() Stats {
 	return out
 }
 
-// ResetStats zeroes the counters.
+// ResetStats zeroes the counters and empties the request log.
 func (s *Server) ResetStats() {
 	s.statsMu.Lock()
 	defer s.statsMu.Unlock()
 	s.stats = Stats{ByRoute: map[string]int{}, FaultsInjected: map[string]int{}}
+	s.requestLog = nil
 }
 
 func (s *Server) countRequest(method, tmpl string) {

@@ -17,16 +17,6 @@ import (
 
 const dataAddr = "data.l2msg_instance.test"
 
-// sharedAttributes are the attributes the resource and the data source
-// both have, webhook fields included.
-var sharedAttributes = []string{
-	"id", "instance_name", "instance_id", "integration", "number", "status",
-	"reject_call", "msg_call", "groups_ignore", "always_online", "read_messages", "read_status", "sync_full_history",
-	"webhook.url", "webhook.enabled", "webhook.by_events", "webhook.base64",
-	"webhook.headers.%", "webhook.headers.autorization", "webhook.headers.Content-Type",
-	"webhook.events.#",
-}
-
 func matchesResource(data string) resource.TestCheckFunc {
 	var checks []resource.TestCheckFunc
 	for _, a := range sharedAttributes {

@@ -3,8 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -19,64 +19,6 @@ import (
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
 )
-
-const addr = "l2msg_instance.test"
-
-// fullConfig sets every field of the create call's body.
-func fullConfig(baseURL, name string) string {
-	return providerBlock(baseURL) + fmt.Sprintf(`
-resource "l2msg_instance" "test" {
-  instance_name     = %q
-  integration       = "WHATSAPP-BAILEYS"
-  qrcode            = true
-  number            = "5511999999999"
-  reject_call       = true
-  msg_call          = "busy, call later"
-  groups_ignore     = true
-  always_online     = true
-  read_messages     = true
-  read_status       = true
-  sync_full_history = true
-
-  webhook = {
-    url       = "https://hooks.example.com/wa"
-    by_events = true
-    base64    = true
-    headers = {
-      autorization   = "Bearer s3cr3t-hook-token"
-      "Content-Type" = "application/json"
-    }
-    events = ["APPLICATION_STARTUP", "MESSAGES_UPSERT", "CONNECTION_UPDATE"]
-  }
-}
-`, name)
-}
-
-func minimalConfig(baseURL, name string) string {
-	return providerBlock(baseURL) + fmt.Sprintf(`
-resource "l2msg_instance" "test" {
-  instance_name = %q
-}
-`, name)
-}
-
-// checkServer runs fn against the emulator's stored copy of an instance.
-func checkServer(emu *emulator.Server, name string, fn func(emulator.Snapshot) error) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		snap, ok := emu.Instance(name)
-		if !ok {
-			return fmt.Errorf("instance %q is not on the server", name)
-		}
-		return fn(snap)
-	}
-}
-
-func sameSet(got, want []string) bool {
-	g, w := slices.Clone(got), slices.Clone(want)
-	slices.Sort(g)
-	slices.Sort(w)
-	return slices.Equal(g, w)
-}
 
 func TestAccInstance_fullBody(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
@@ -466,9 +408,9 @@ resource "l2msg_instance" "test" {
 }
 
 func TestAccInstance_replacements(t *testing.T) {
-	// A delete delay proves the replace waits until the server lets the
-	// name go before re-creating it.
-	emu, url := newEmulator(t, emulator.Options{DeleteDelay: 1500 * time.Millisecond})
+	// With a delete delay the old instance stays listed for a while; the
+	// request log shows the replace saw that and waited.
+	emu, url := newEmulator(t, emulator.Options{DeleteDelay: 1500 * time.Millisecond, LogRequests: true})
 	replace := resource.ConfigPlanChecks{
 		PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
 	}
@@ -488,14 +430,16 @@ func TestAccInstance_replacements(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: replaceConfig(url, "one", "5511911111111", "WHATSAPP-BAILEYS"), Check: idChanged("one")},
 			{
+				PreConfig:        emu.ResetStats,
 				Config:           replaceConfig(url, "one", "5511922222222", "WHATSAPP-BAILEYS"),
 				ConfigPlanChecks: replace,
-				Check:            idChanged("one"),
+				Check:            resource.ComposeAggregateTestCheckFunc(idChanged("one"), createdAfterDeleteDone(emu, "one")),
 			},
 			{
+				PreConfig:        emu.ResetStats,
 				Config:           replaceConfig(url, "one", "5511922222222", "EVOLUTION"),
 				ConfigPlanChecks: replace,
-				Check: resource.ComposeAggregateTestCheckFunc(idChanged("one"),
+				Check: resource.ComposeAggregateTestCheckFunc(idChanged("one"), createdAfterDeleteDone(emu, "one"),
 					checkServer(emu, "one", func(s emulator.Snapshot) error {
 						if s.Integration != "EVOLUTION" {
 							return fmt.Errorf("integration %q", s.Integration)
@@ -518,6 +462,38 @@ func TestAccInstance_replacements(t *testing.T) {
 			},
 		},
 	})
+}
+
+// createdAfterDeleteDone checks, from the server's request log, what a
+// replace observed: after its delete was accepted it still found the name
+// listed (deleting), and it sent the create only after a look-up found the
+// name gone.
+func createdAfterDeleteDone(emu *emulator.Server, name string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		deleted, listedDeleting, gone := -1, -1, -1
+		var seen []string
+		for i, rq := range emu.Requests() {
+			if rq.Name != name {
+				continue
+			}
+			seen = append(seen, fmt.Sprintf("%s %d", rq.Route, rq.Status))
+			lookup := rq.Route == "GET /instance/fetchInstances"
+			switch {
+			case rq.Route == "DELETE /instance/delete/:name" && rq.Status == http.StatusOK:
+				deleted = i
+			case deleted >= 0 && lookup && rq.Status == http.StatusOK:
+				listedDeleting = i
+			case listedDeleting >= 0 && lookup && rq.Status == http.StatusNotFound:
+				gone = i
+			case rq.Route == "POST /instance/create":
+				if deleted < 0 || listedDeleting < 0 || gone < 0 {
+					return fmt.Errorf("create of %q sent before its old instance was seen deleting and then gone; requests for it: %v", name, seen)
+				}
+				return nil
+			}
+		}
+		return fmt.Errorf("no create of %q; requests for it: %v", name, seen)
+	}
 }
 
 func TestAccInstance_qrcodeChangeTouchesNothing(t *testing.T) {
@@ -699,44 +675,5 @@ resource "l2msg_instance" "dup" {
 				ExpectError: regexp.MustCompile(`(?s)already exists.*terraform import`),
 			},
 		},
-	})
-}
-
-func TestAccProvider_configErrors(t *testing.T) {
-	_, url := newEmulator(t, emulator.Options{})
-	t.Setenv(EnvAPIKey, "")
-	t.Setenv(EnvBaseURL, "")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{
-			{
-				Config:      fmt.Sprintf("provider \"l2msg\" {\n  base_url = %q\n}\n", url) + `resource "l2msg_instance" "test" { instance_name = "x" }`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Missing l2msg API key.*L2MSG_API_KEY`),
-			},
-			{
-				Config:      "provider \"l2msg\" {\n  base_url = \"localhost:8080\"\n  api_key = \"k\"\n}\n" + `resource "l2msg_instance" "test" { instance_name = "x" }`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)base_url.*must\s+start\s+with\s+http://\s+or\s+https://`),
-			},
-			{
-				Config:      fmt.Sprintf("provider \"l2msg\" {\n  base_url = %q\n  api_key = \"wrong\"\n}\n", url) + `resource "l2msg_instance" "test" { instance_name = "x" }`,
-				ExpectError: regexp.MustCompile(`(?s)401.*check api_key or the L2MSG_API_KEY`),
-			},
-		},
-	})
-}
-
-func TestAccProvider_envVars(t *testing.T) {
-	emu, url := newEmulator(t, emulator.Options{Prefix: "/whatsapp"})
-	t.Setenv(EnvAPIKey, testAPIKey)
-	t.Setenv(EnvBaseURL, url)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy:             checkDestroyed(emu),
-		Steps: []resource.TestStep{{
-			Config: `resource "l2msg_instance" "test" { instance_name = "from env" }`,
-			Check:  checkServer(emu, "from env", func(emulator.Snapshot) error { return nil }),
-		}},
 	})
 }

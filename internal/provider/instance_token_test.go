@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -198,18 +197,6 @@ func TestAccInstance_tokenToWriteOnly(t *testing.T) {
 			},
 		},
 	})
-}
-
-// createOutOfBand makes an instance as someone else would, outside Terraform.
-func createOutOfBand(t *testing.T, url string, req client.CreateRequest) {
-	t.Helper()
-	c, err := client.New(client.Config{BaseURL: url, APIKey: testAPIKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.CreateInstance(context.Background(), req); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // An import has no configuration, so it reads the key into apikey; the plan

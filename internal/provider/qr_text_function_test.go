@@ -2,8 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"image"
-	"image/color"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,8 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
-	"github.com/makiuchi-d/gozxing"
-	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
 )
@@ -23,60 +19,6 @@ import (
 const sampleCode = "2@Z2m4c1f0Rk9YcUxzN0FvZ0hqU0l6bXJ0d0VqY1ZKQ1V6a3NwR3N3dmJ0eFh1V1Z5cE1nPT0=," +
 	"3Yq0mLr1t2pXo9sKf8uJw7vQe6zTy5xRa4bNc3dMe2E=,hK9pLq2wRt5yUi8oPa3sDf6gHj1kLz4xCv7bNm0QwE8=," +
 	"Qm9yZSBzYW1wbGUgZGF0YSB0byBmaWxsIHRoZSBjb2RlIGxpa2UgV2hhdHNBcHAgZG9lcw=="
-
-// decodeQRText reads qr_text's drawing back: each character is two
-// modules stacked, a block half meaning light. The picture is scaled up so
-// the reader sees crisp modules.
-func decodeQRText(t *testing.T, text string) string {
-	t.Helper()
-	if strings.ContainsRune(text, '\x1b') {
-		t.Fatalf("the drawing holds escape sequences")
-	}
-	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	width := len([]rune(lines[0]))
-	const scale = 4
-	img := image.NewGray(image.Rect(0, 0, width*scale, len(lines)*2*scale))
-	for y, line := range lines {
-		runes := []rune(line)
-		if len(runes) != width {
-			t.Fatalf("line %d is %d wide, line 0 is %d", y, len(runes), width)
-		}
-		for x, r := range runes {
-			var top, bottom bool // light halves
-			switch r {
-			case '█':
-				top, bottom = true, true
-			case '▀':
-				top = true
-			case '▄':
-				bottom = true
-			case ' ':
-			default:
-				t.Fatalf("unexpected character %q at line %d column %d", r, y, x)
-			}
-			for i, light := range []bool{top, bottom} {
-				c := color.Gray{Y: 0}
-				if light {
-					c = color.Gray{Y: 255}
-				}
-				for dy := range scale {
-					for dx := range scale {
-						img.SetGray(x*scale+dx, (2*y+i)*scale+dy, c)
-					}
-				}
-			}
-		}
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := gozxingqr.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		t.Fatalf("decoding the drawing: %v\n%s", err, text)
-	}
-	return res.GetText()
-}
 
 func TestQRTextDecodesBackToItsInput(t *testing.T) {
 	for _, code := range []string{sampleCode, "A", "WZYEH1YY", "ünïcödé and spaces"} {

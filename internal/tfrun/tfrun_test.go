@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
+	"github.com/l2msg/terraform-provider-l2msg/internal/emulator/emulatortest"
 )
 
 // TestInitApplyDestroy proves the mirror set-up works end to end: a real
@@ -50,7 +51,7 @@ func newOneInstanceWorkdir(t *testing.T, name string) (*emulator.Server, *Workdi
 	if err != nil {
 		t.Fatal(err)
 	}
-	emu, url := emulator.NewTestServer(t, emulator.Options{APIKey: "k"})
+	emu, url := emulatortest.NewServer(t, emulator.Options{APIKey: "k"})
 	w, err := NewWorkdir(t.TempDir(), p)
 	if err != nil {
 		t.Fatal(err)

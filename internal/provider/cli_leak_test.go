@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
+	"github.com/l2msg/terraform-provider-l2msg/internal/emulator/emulatortest"
 	"github.com/l2msg/terraform-provider-l2msg/internal/tfrun"
 )
 
@@ -86,7 +87,7 @@ func (tr *transcript) run(wantOK bool, args ...string) tfrun.Result {
 // secret in everything terraform and the provider printed or logged, and in
 // the state file outside the attributes that hold them.
 func TestAccLeak(t *testing.T) {
-	emu, url := emulator.NewTestServer(t, emulator.Options{APIKey: leakAPIKey, DeleteDelay: 50 * time.Millisecond})
+	emu, url := emulatortest.NewServer(t, emulator.Options{APIKey: leakAPIKey, DeleteDelay: 50 * time.Millisecond})
 	w := cliWorkdir(t, leakConfig(url, leakAPIKey, leakHeader))
 	tr := &transcript{t: t, w: w, logDir: t.TempDir()}
 
