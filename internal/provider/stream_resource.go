@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -96,7 +95,7 @@ func (r *streamResource[T, P]) write(ctx context.Context, config tfsdk.Config, p
 		return
 	}
 	secrets := append(p.secrets(ctx), want.Secret)
-	ctx = withMasks(r.masked(ctx, p), want.Secret)
+	ctx = r.masked(ctx, p, secretValues{want.Secret})
 
 	inst := instanceForWrite(ctx, r.client, name, m.InstanceID, r.integration().name, diags)
 	if inst == nil {
@@ -104,7 +103,7 @@ func (r *streamResource[T, P]) write(ctx context.Context, config tfsdk.Config, p
 	}
 	stored, err := r.client.SetStream(ctx, r.kind.name, name, want)
 	if err != nil {
-		addIntegrationError(diags, r.integration(), "configure", name, redactErr(err, secrets))
+		addIntegrationError(diags, r.integration(), "configure", name, withoutSecrets(err, secrets...))
 		return
 	}
 	m.ID = types.StringValue(name)
@@ -140,7 +139,7 @@ func (r *streamResource[T, P]) Read(ctx context.Context, req resource.ReadReques
 	if !listed {
 		s, err = r.client.FindStream(ctx, r.kind.name, name)
 		if err != nil {
-			addIntegrationError(&resp.Diagnostics, r.integration(), "read", name, redactErr(err, p.secrets(ctx)))
+			addIntegrationError(&resp.Diagnostics, r.integration(), "read", name, withoutSecrets(err, p.secrets(ctx)...))
 			return
 		}
 	}
@@ -189,7 +188,7 @@ func (r *streamResource[T, P]) Delete(ctx context.Context, req resource.DeleteRe
 			err.Error()+"\n\nThe server publishes nothing to "+r.kind.title+" while the variable is off, so the stream is "+
 				"removed from state. The stored stream comes back into use if the server is started with it again.")
 	default:
-		addIntegrationError(&resp.Diagnostics, r.integration(), "switch off", name, redactErr(err, p.secrets(ctx)))
+		addIntegrationError(&resp.Diagnostics, r.integration(), "switch off", name, withoutSecrets(err, p.secrets(ctx)...))
 	}
 }
 
@@ -204,27 +203,3 @@ func (r *streamResource[T, P]) fromState(ctx context.Context, st tfsdk.State, di
 func (r *streamResource[T, P]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importByInstanceName(ctx, req, resp)
 }
-
-// redactErr hides secrets in an error's text. A server that echoes a
-// request (a proxy in front of it, a debug build) could put one there.
-func redactErr(err error, secrets []string) error {
-	text := err.Error()
-	redacted := text
-	for _, s := range secrets {
-		if s != "" {
-			redacted = strings.ReplaceAll(redacted, s, "(redacted)")
-		}
-	}
-	if redacted == text {
-		return err
-	}
-	return &redactedError{text: redacted, err: err}
-}
-
-type redactedError struct {
-	text string
-	err  error
-}
-
-func (e *redactedError) Error() string { return e.text }
-func (e *redactedError) Unwrap() error { return e.err }
