@@ -260,10 +260,21 @@ func TestAccStream_switchedOffOnTheServer(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				CheckDestroy:             checkDestroyed(emu),
-				Steps: []resource.TestStep{{
-					Config:      streamConfig(url, k.name, "off-"+k.name, "", ""),
-					ExpectError: regexp.MustCompile(`(?s)switched\s+off.*` + sw + `=true`),
-				}},
+				Steps: []resource.TestStep{
+					{
+						Config:      streamConfig(url, k.name, "off-"+k.name, "", ""),
+						ExpectError: regexp.MustCompile(`(?s)switched\s+off.*` + sw + `=true`),
+					},
+					{
+						// The failed apply recorded nothing: with the switch
+						// on, the stream is still to be created.
+						PreConfig: func() { emu.SetSwitch(sw, true) },
+						Config:    streamConfig(url, k.name, "off-"+k.name, "", ""),
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(streamAddr(k.name), plancheck.ResourceActionCreate)},
+						},
+					},
+				},
 			})
 		})
 	}
