@@ -2,8 +2,11 @@ package client
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // A refresh of N instances would otherwise ask fetchInstances N times. The
@@ -30,11 +33,13 @@ const (
 
 // listing is the client's shared fetchInstances answer.
 type listing struct {
-	mu       sync.Mutex
-	gen      uint64 // bumped by every write
-	snap     *listingSnapshot
-	inflight *listingFetch
-	now      func() time.Time // nil: time.Now; tests set it
+	mu   sync.Mutex
+	gen  uint64 // bumped by every write
+	snap *listingSnapshot
+	// fetches joins the lookups that need a listing of the same generation
+	// into one request.
+	fetches singleflight.Group
+	now     func() time.Time // nil: time.Now; tests set it
 }
 
 type listingSnapshot struct {
@@ -42,12 +47,6 @@ type listingSnapshot struct {
 	at     time.Time
 	byName map[string]Instance
 	err    error // the fetch failed: look names up one by one
-}
-
-type listingFetch struct {
-	gen  uint64
-	done chan struct{}
-	snap *listingSnapshot
 }
 
 func (l *listing) clock() time.Time {
@@ -97,17 +96,21 @@ func (c *Client) sharedListing(ctx context.Context) (*listingSnapshot, error) {
 		l.mu.Unlock()
 		return s, nil
 	}
-	f := l.inflight
-	if f == nil || f.gen != l.gen {
-		f = &listingFetch{gen: l.gen, done: make(chan struct{})}
-		l.inflight = f
-		go c.fetchListing(context.WithoutCancel(ctx), f)
-	}
+	gen := l.gen
 	l.mu.Unlock()
 
+	// The fetch carries the first caller's values but not its
+	// cancellation: one lookup giving up must not fail the others waiting
+	// on the same answer. DoChan runs it in its own goroutine, so a caller
+	// whose context ends stops waiting without stopping it.
+	detached := context.WithoutCancel(ctx)
+	answer := l.fetches.DoChan(strconv.FormatUint(gen, 10), func() (any, error) {
+		return c.fetchListing(detached, gen), nil
+	})
 	select {
-	case <-f.done:
-		return f.snap, nil
+	case r := <-answer:
+		snap, _ := r.Val.(*listingSnapshot) // always: fetchListing's answer
+		return snap, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -121,31 +124,26 @@ func (l *listing) fresh(s *listingSnapshot) bool {
 	return l.clock().Sub(s.at) < maxAge
 }
 
-// fetchListing runs one shared fetch. Its context carries the first caller's
-// values but not its cancellation: one lookup giving up must not fail the
-// others waiting on the same answer.
-func (c *Client) fetchListing(ctx context.Context, f *listingFetch) {
+// fetchListing runs one shared fetch of generation gen, and keeps its
+// answer for later lookups unless a write came in meanwhile.
+func (c *Client) fetchListing(ctx context.Context, gen uint64) *listingSnapshot {
 	ctx, cancel := context.WithTimeout(ctx, listingTimeout)
 	defer cancel()
 	l := &c.listing
 	at := l.clock()
 	list, err := c.FetchInstances(ctx)
-	snap := &listingSnapshot{gen: f.gen, at: at, err: err}
+	snap := &listingSnapshot{gen: gen, at: at, err: err}
 	if err == nil {
 		snap.byName = make(map[string]Instance, len(list))
 		for _, inst := range list {
 			snap.byName[inst.Name] = inst
 		}
 	}
-	f.snap = snap
 
 	l.mu.Lock()
-	if l.gen == f.gen {
+	if l.gen == gen {
 		l.snap = snap
 	}
-	if l.inflight == f {
-		l.inflight = nil
-	}
 	l.mu.Unlock()
-	close(f.done)
+	return snap
 }

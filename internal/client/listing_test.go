@@ -333,3 +333,70 @@ func TestCancelledLookupLeavesTheSharedFetch(t *testing.T) {
 		t.Errorf("listings = %d, want 1", n)
 	}
 }
+
+// A lookup that starts after a write does not join a listing fetched
+// before it: it asks again. (Should it join, it waits on the held listing
+// and this test hangs until go test's -timeout fails it.)
+func TestLookupAfterWriteDoesNotJoinAnOlderFetch(t *testing.T) {
+	srv := newFleetServer("a")
+	srv.gate, srv.arrived = make(chan struct{}), make(chan struct{}, 2)
+	c := newFleetClient(t, srv)
+	ctx := context.Background()
+
+	lookup := func() chan error {
+		done := make(chan error, 1)
+		go func() {
+			_, err := c.LookupInstance(ctx, "a")
+			done <- err
+		}()
+		return done
+	}
+	before := lookup()
+	<-srv.arrived
+	if err := c.SetSettings(ctx, "a", Settings{}); err != nil {
+		t.Fatal(err)
+	}
+	after := lookup()
+	<-srv.arrived
+	close(srv.gate)
+	for _, done := range []chan error{before, after} {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := srv.listings.Load(); n != 2 {
+		t.Errorf("listings = %d, want 2", n)
+	}
+}
+
+// The lookups left waiting when another gives up are still answered by the
+// shared listing, not one by one.
+func TestCancelledLookupDoesNotCancelTheSharedFetch(t *testing.T) {
+	srv := newFleetServer("a", "b")
+	srv.gate, srv.arrived = make(chan struct{}), make(chan struct{}, 2)
+	c := newFleetClient(t, srv)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	first := make(chan error, 1)
+	go func() {
+		_, err := c.LookupInstance(ctx, "a")
+		first <- err
+	}()
+	<-srv.arrived
+	cancel()
+	if err := <-first; !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled lookup = %v, want context.Canceled", err)
+	}
+	second := make(chan error, 1)
+	go func() {
+		_, err := c.LookupInstance(context.Background(), "b")
+		second <- err
+	}()
+	close(srv.gate)
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.filtered.Load(); n != 0 {
+		t.Errorf("single fetches = %d, want 0: the shared listing was cancelled with the first lookup", n)
+	}
+}

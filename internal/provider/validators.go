@@ -68,7 +68,12 @@ func (notBlankValidator) ValidateString(_ context.Context, req validator.StringR
 }
 
 // positiveDuration accepts Go duration strings greater than zero ("500ms",
-// "30s", "2m").
+// "30s", "2m"). timetypes.GoDuration (terraform-plugin-framework-timetypes)
+// was weighed and left out: it checks the syntax only, so this validator
+// would stay for "greater than zero" and both would report a value like
+// "soon"; the environment variables need parsePositiveDuration anyway; and
+// its semantic equality buys nothing for settings that never reach state
+// or, like wait_for_connection, are only read at create.
 func positiveDuration() validator.String { return positiveDurationValidator{} }
 
 type positiveDurationValidator struct{}
