@@ -334,6 +334,17 @@ func TestCancelledLookupLeavesTheSharedFetch(t *testing.T) {
 	}
 }
 
+// lookupAsync runs LookupInstance in its own goroutine and hands back its
+// error.
+func lookupAsync(ctx context.Context, c *Client, name string) <-chan error {
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.LookupInstance(ctx, name)
+		done <- err
+	}()
+	return done
+}
+
 // A lookup that starts after a write does not join a listing fetched
 // before it: it asks again. (Should it join, it waits on the held listing
 // and this test hangs until go test's -timeout fails it.)
@@ -343,23 +354,15 @@ func TestLookupAfterWriteDoesNotJoinAnOlderFetch(t *testing.T) {
 	c := newFleetClient(t, srv)
 	ctx := context.Background()
 
-	lookup := func() chan error {
-		done := make(chan error, 1)
-		go func() {
-			_, err := c.LookupInstance(ctx, "a")
-			done <- err
-		}()
-		return done
-	}
-	before := lookup()
+	before := lookupAsync(ctx, c, "a")
 	<-srv.arrived
 	if err := c.SetSettings(ctx, "a", Settings{}); err != nil {
 		t.Fatal(err)
 	}
-	after := lookup()
+	after := lookupAsync(ctx, c, "a")
 	<-srv.arrived
 	close(srv.gate)
-	for _, done := range []chan error{before, after} {
+	for _, done := range []<-chan error{before, after} {
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}
@@ -377,21 +380,13 @@ func TestCancelledLookupDoesNotCancelTheSharedFetch(t *testing.T) {
 	c := newFleetClient(t, srv)
 
 	ctx, cancel := context.WithCancel(context.Background())
-	first := make(chan error, 1)
-	go func() {
-		_, err := c.LookupInstance(ctx, "a")
-		first <- err
-	}()
+	first := lookupAsync(ctx, c, "a")
 	<-srv.arrived
 	cancel()
 	if err := <-first; !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled lookup = %v, want context.Canceled", err)
 	}
-	second := make(chan error, 1)
-	go func() {
-		_, err := c.LookupInstance(context.Background(), "b")
-		second <- err
-	}()
+	second := lookupAsync(context.Background(), c, "b")
 	close(srv.gate)
 	if err := <-second; err != nil {
 		t.Fatal(err)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"slices"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 )
@@ -52,4 +54,27 @@ func meansAllEvents(events []string) bool {
 		}
 	}
 	return true
+}
+
+// defaultToInstanceName plans name_inbox as the instance name when the
+// configuration leaves it out, which is what the server stores.
+type defaultToInstanceName struct{}
+
+func (defaultToInstanceName) Description(context.Context) string {
+	return "defaults to instance_name"
+}
+
+func (m defaultToInstanceName) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (defaultToInstanceName) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if !req.ConfigValue.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var name types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("instance_name"), &name)...)
+	if !name.IsUnknown() && !name.IsNull() {
+		resp.PlanValue = name
+	}
 }

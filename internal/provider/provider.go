@@ -114,6 +114,8 @@ func (p *l2msgProvider) Configure(ctx context.Context, req provider.ConfigureReq
 func (p *l2msgProvider) Resources(context.Context) []func() resource.Resource {
 	return append([]func() resource.Resource{
 		NewInstanceResource,
+		NewProxyResource,
+		NewChatwootResource,
 	}, streamResources()...)
 }
 
@@ -121,6 +123,8 @@ func (p *l2msgProvider) DataSources(context.Context) []func() datasource.DataSou
 	return []func() datasource.DataSource{
 		NewInstanceDataSource,
 		NewInstancesDataSource,
+		NewProxyDataSource,
+		NewChatwootDataSource,
 	}
 }
 

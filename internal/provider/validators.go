@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -102,6 +104,30 @@ func parsePositiveDuration(s string) (time.Duration, error) {
 	}
 	return d, nil
 }
+
+// secretPatternValidator checks a secret against a pattern without ever
+// echoing the value (stringvalidator.RegexMatches prints what it got).
+type secretPatternValidator struct {
+	pattern *regexp.Regexp
+	rule    string
+}
+
+func (v secretPatternValidator) Description(context.Context) string { return v.rule }
+
+func (v secretPatternValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v secretPatternValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || v.pattern.MatchString(req.ConfigValue.ValueString()) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid value",
+		fmt.Sprintf("Attribute %s %s. The value is not shown: it is secret.", req.Path, v.rule))
+}
+
+// isIPHost reports an IPv4 or IPv6 address (without brackets).
+func isIPHost(host string) bool { return net.ParseIP(host) != nil }
 
 // positiveRate accepts finite numbers greater than zero.
 func positiveRate() validator.Float64 { return positiveRateValidator{} }
