@@ -4,10 +4,9 @@
 # fail if that left docs/ or examples/ different from what git has: the
 # committed docs must be the generated ones.
 #
-# tfplugindocs builds the provider and asks the terraform on PATH for its
-# schema (never --tf-version: that would download a Terraform). Its scratch
-# files and Terraform's go to a folder under the system temp folder, removed
-# on exit; the only repository paths written are docs/.
+# scripts/docs-env.sh sets up tfplugindocs' environment: the Terraform it
+# reads the schema with, and a scratch folder removed on exit; the only
+# repository paths written are docs/.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,21 +19,9 @@ fail() {
 
 command -v go >/dev/null || fail "go is not on PATH"
 command -v git >/dev/null || fail "git is not on PATH"
-# Without a terraform on PATH tfplugindocs would try to download one.
-command -v terraform >/dev/null || fail "terraform is not on PATH; tfplugindocs needs it to read the provider schema"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/l2msg-docs-check.XXXXXX")
-cleanup() { rm -rf "$work"; }
-trap cleanup EXIT
-
-# Keep tfplugindocs' temp folders (provider build, terraform init) in $work,
-# and give Terraform an empty CLI configuration: no plugin cache, no
-# credentials, no version check.
-: >"$work/terraformrc"
-export TMPDIR="$work"
-export TF_CLI_CONFIG_FILE="$work/terraformrc"
-export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
-unset TF_PLUGIN_CACHE_DIR TF_DATA_DIR TF_LOG TF_LOG_PATH
+# shellcheck source=scripts/docs-env.sh
+. scripts/docs-env.sh
+terraform version | sed -n 1p
 
 echo "==> tfplugindocs generate"
 go tool tfplugindocs generate -provider-name l2msg

@@ -74,7 +74,7 @@ func TestRoutes(t *testing.T) {
 		},
 		{
 			name:   "Restart",
-			call:   func(ctx context.Context, c *Client, n string) error { return c.Restart(ctx, n) },
+			call:   func(ctx context.Context, c *Client, n string) error { return restart(ctx, c, n) },
 			method: "POST", path: "/instance/restart", answer: stateAnswer,
 		},
 		{
@@ -170,7 +170,7 @@ func TestRoutes(t *testing.T) {
 				checkQuery(t, r, func(n string) map[string]string { return map[string]string{"instanceName": n} }, nm.name)
 			})
 			t.Run(prefix+"CreateInstance/"+nm.name, func(t *testing.T) {
-				c, rec := newTestClient(t, prefix, reply(201, `{"instance":{"status":"created"},"hash":{"apikey":"k"}}`))
+				c, rec := newTestClient(t, prefix, reply(201, `{"instance":{"instanceId":"i-1","status":"created"},"hash":{"apikey":"k"}}`))
 				res, err := c.CreateInstance(context.Background(), CreateRequest{InstanceName: nm.name})
 				if err != nil {
 					t.Fatal(err)
@@ -477,9 +477,9 @@ func TestCreateInstanceSparseAnswer(t *testing.T) {
 
 func TestCreateInstanceNoHash(t *testing.T) {
 	for _, body := range []string{
-		`{"instance":{"instanceName":"sales","status":"close"}}`,
-		`{"instance":{"instanceName":"sales","status":"close"},"hash":null}`,
-		`{"instance":{"instanceName":"sales","status":"close"},"hash":{}}`,
+		`{"instance":{"instanceName":"sales","instanceId":"i","status":"close"}}`,
+		`{"instance":{"instanceName":"sales","instanceId":"i","status":"close"},"hash":null}`,
+		`{"instance":{"instanceName":"sales","instanceId":"i","status":"close"},"hash":{}}`,
 	} {
 		c, _ := newTestClient(t, "", reply(201, body))
 		res, err := c.CreateInstance(context.Background(), CreateRequest{InstanceName: "sales"})
@@ -830,9 +830,47 @@ func TestConnectionState(t *testing.T) {
 
 func TestLogoutNotConnected(t *testing.T) {
 	c, _ := newTestClient(t, "", reply(400, `{"status":400,"error":"Bad Request","response":{"message":["The \"x\" instance is not connected"]}}`))
-	if err := c.Logout(context.Background(), "x"); !IsBadRequest(err) {
-		t.Errorf("error = %v", err)
+	err := c.Logout(context.Background(), "x")
+	if !IsBadRequest(err) || !errors.Is(err, ErrNotConnected) {
+		t.Errorf("error = %v, want a 400 that is ErrNotConnected", err)
 	}
+	if !strings.Contains(err.Error(), `The "x" instance is not connected`) {
+		t.Errorf("error %q lost the server's message", err)
+	}
+}
+
+// TestRestartFailureAnswers: restart reports its failures with 200 and
+// {"error":true}, so a client that trusts the status calls a failed restart
+// a success.
+func TestRestartFailureAnswers(t *testing.T) {
+	t.Run("not connected", func(t *testing.T) {
+		c, _ := newTestClient(t, "", reply(200, `{"error":true,"message":"[object Object]"}`))
+		if err := c.Restart(context.Background(), "x"); !errors.Is(err, ErrNotConnected) {
+			t.Errorf("error = %v, want ErrNotConnected", err)
+		}
+	})
+	t.Run("other failure", func(t *testing.T) {
+		c, _ := newTestClient(t, "", reply(200, `{"error":true,"message":"socket hang up `+testKey+`"}`))
+		err := c.Restart(context.Background(), "x")
+		if err == nil || errors.Is(err, ErrNotConnected) || !strings.Contains(err.Error(), "socket hang up") {
+			t.Fatalf("error = %v, want the server's message", err)
+		}
+		if strings.Contains(err.Error(), testKey) {
+			t.Errorf("the key leaked into %q", err)
+		}
+	})
+	t.Run("success answers", func(t *testing.T) {
+		for _, body := range []string{
+			`{"instance":{"instanceName":"x","state":"open"}}`,
+			`{"pairingCode":null,"code":"2@abc","base64":"data:image/png;base64,AA==","count":1}`,
+			`{"error":false}`,
+		} {
+			c, _ := newTestClient(t, "", reply(200, body))
+			if err := c.Restart(context.Background(), "x"); err != nil {
+				t.Errorf("%s: %v", body, err)
+			}
+		}
+	})
 }
 
 // scripted answers the n-th request with answers[n], repeating the last.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // The wire types accept both server generations: v2 (camelCase, flat
@@ -98,6 +99,20 @@ func newWebhookBody(w Webhook) webhookBody {
 	return b
 }
 
+type webhookSetBody struct {
+	Webhook webhookBody `json:"webhook"`
+}
+
+func (b webhookSetBody) secretValues() []string { return b.Webhook.secretValues() }
+
+func (b *webhookBody) secretValues() []string {
+	out := make([]string, 0, len(b.Headers))
+	for _, v := range b.Headers {
+		out = append(out, v)
+	}
+	return out
+}
+
 type createBody struct {
 	InstanceName string `json:"instanceName"`
 	Integration  string `json:"integration"`
@@ -106,6 +121,14 @@ type createBody struct {
 	Number       string `json:"number,omitempty"`
 	settingsBody
 	Webhook *webhookBody `json:"webhook,omitempty"`
+}
+
+func (b createBody) secretValues() []string {
+	out := []string{b.Token}
+	if b.Webhook != nil {
+		out = append(out, b.Webhook.secretValues()...)
+	}
+	return out
 }
 
 type wireWebhook struct {
@@ -387,4 +410,16 @@ type wireState struct {
 type wireConnect struct {
 	wireState
 	wireQRCode
+}
+
+// wireFailure is the {"error":true,"message":…} that restart answers with
+// 200 when it fails; a success answer has neither field. message may be a
+// string or anything else the server stringified.
+type wireFailure struct {
+	Error   bool            `json:"error"`
+	Message json.RawMessage `json:"message"`
+}
+
+func (f wireFailure) message() string {
+	return strings.Join(collectStrings(f.Message), "; ")
 }

@@ -141,6 +141,23 @@ func TestAccLeak(t *testing.T) {
 		t.Fatalf("left on the server: %v", names)
 	}
 
+	logs, total := tr.scan(secrets)
+	// The logs must be real TRACE logs of both processes, or the test
+	// proves nothing.
+	all := strings.Join(tr.outputs, "\n")
+	if total < 100_000 || len(logs) != tr.n {
+		t.Errorf("captured %d log files, %d bytes: TF_LOG_PATH did not capture the runs", len(logs), total)
+	}
+	checkLogsHaveProvider(t, tr.logDir)
+	t.Logf("scanned %d commands, %d bytes of TRACE logs, %d bytes of output", tr.n, total, len(all))
+}
+
+// scan looks for every secret in the runs' logs and outputs; it returns
+// the log files and their size, which callers check to prove the logs were
+// captured at all.
+func (tr *transcript) scan(secrets map[string]string) ([]os.DirEntry, int) {
+	t := tr.t
+	t.Helper()
 	logs, err := os.ReadDir(tr.logDir)
 	if err != nil {
 		t.Fatal(err)
@@ -157,14 +174,7 @@ func TestAccLeak(t *testing.T) {
 	for _, out := range tr.outputs {
 		assertNoSecrets(t, "output of "+strings.SplitN(out, ":", 2)[0], out, secrets)
 	}
-	// The logs must be real TRACE logs of both processes, or the test
-	// proves nothing.
-	all := strings.Join(tr.outputs, "\n")
-	if total < 100_000 || len(logs) != tr.n {
-		t.Errorf("captured %d log files, %d bytes: TF_LOG_PATH did not capture the runs", len(logs), total)
-	}
-	checkLogsHaveProvider(t, tr.logDir)
-	t.Logf("scanned %d commands, %d bytes of TRACE logs, %d bytes of output", tr.n, total, len(all))
+	return logs, total
 }
 
 func assertNoSecrets(t *testing.T, where, text string, secrets map[string]string) {

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -203,6 +204,9 @@ const (
 	failBefore
 	// failAfter lets the server do the work, then answers 500.
 	failAfter
+	// echoBack answers 400 with the request's body and headers in the
+	// error envelope, as some servers and proxies do: a leak test.
+	echoBack
 )
 
 // interceptor sits in front of an emulator and fails the requests its rule
@@ -254,6 +258,13 @@ func (ic *interceptor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ic.mu.Unlock()
 	switch act {
+	case echoBack:
+		body, _ := io.ReadAll(r.Body)
+		hdr, _ := json.Marshal(r.Header)
+		msg, _ := json.Marshal([]string{"invalid request: " + string(body), "headers: " + string(hdr)})
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, `{"status":400,"error":"Bad Request","response":{"message":`+string(msg)+`}}`)
 	case failAfter:
 		ic.emu.ServeHTTP(httptest.NewRecorder(), r)
 		fallthrough
@@ -486,4 +497,28 @@ var sharedAttributes = []string{
 
 func envOf(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
+}
+
+// skipCLIBelow skips a CLI test when the CLI under test (Terraform or
+// OpenTofu) is older than minVersion, the first version with feature: the
+// tfversion checks of terraform-plugin-testing, for tests that drive the CLI
+// themselves.
+// Call it before cliWorkdir: an older CLI fails init on configuration it
+// does not know.
+func skipCLIBelow(t *testing.T, minVersion, feature string) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("TF_ACC not set: this runs the terraform CLI")
+	}
+	w, err := tfrun.NewWorkdir(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	have, err := w.Version(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if have.LessThan(version.Must(version.NewVersion(minVersion))) {
+		t.Skipf("%s is %s: %s need %s or later", w.Terraform, have, feature, minVersion)
+	}
 }

@@ -1,7 +1,10 @@
 package provider
 
 import (
+	"cmp"
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 
@@ -15,11 +18,10 @@ import (
 // by the l2msg_instance resource's Read and the data sources, so that a data
 // source always shows an instance the way the resource does.
 
-// remoteInstance is everything the server reports about one instance.
+// remoteInstance is everything the server reports about one instance. Its
+// Settings are nil only when the server has none at all.
 type remoteInstance struct {
 	client.Instance
-	// Settings is nil only when the server has none at all.
-	Settings *client.Settings
 	// Webhook is nil when none was ever set.
 	Webhook *client.Webhook
 }
@@ -34,18 +36,39 @@ func readInstance(ctx context.Context, c *client.Client, name string) (*remoteIn
 	if err != nil {
 		return nil, "read", err
 	}
-	ri := &remoteInstance{Instance: *inst, Settings: inst.Settings}
+	return completeInstance(ctx, c, *inst)
+}
+
+// completeInstance adds to a listed instance what the listing leaves out:
+// settings on older servers, and the webhook.
+func completeInstance(ctx context.Context, c *client.Client, inst client.Instance) (*remoteInstance, string, error) {
+	ri := &remoteInstance{Instance: inst}
+	var err error
 	if ri.Settings == nil {
-		if ri.Settings, err = c.FindSettings(ctx, name); err != nil {
+		if ri.Settings, err = c.FindSettings(ctx, inst.Name); err != nil {
 			return nil, "read the settings of", err
 		}
 	}
 	// A 404 here (an instance deleted after the listing was taken) reads
 	// as not found, like the lookup's.
-	if ri.Webhook, err = c.FindWebhook(ctx, name); err != nil {
+	if ri.Webhook, err = c.FindWebhook(ctx, inst.Name); err != nil {
 		return nil, "read the webhook of", err
 	}
 	return ri, "", nil
+}
+
+// matchInstances returns the instances whose name starts with prefix and,
+// when status is set, whose status is status, sorted by name: the filters
+// of the l2msg_instances data source and of the l2msg_instance list.
+func matchInstances(all []client.Instance, prefix string, status types.String) []client.Instance {
+	var out []client.Instance
+	for _, inst := range all {
+		if strings.HasPrefix(inst.Name, prefix) && (status.IsNull() || inst.Status == status.ValueString()) {
+			out = append(out, inst)
+		}
+	}
+	slices.SortFunc(out, func(a, b client.Instance) int { return cmp.Compare(a.Name, b.Name) })
+	return out
 }
 
 // settingsValues are the call and read settings, under the attribute names

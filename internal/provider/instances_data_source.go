@@ -1,9 +1,7 @@
 package provider
 
 import (
-	"cmp"
 	"context"
-	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -94,13 +92,8 @@ func (d *instancesDataSource) Read(ctx context.Context, req datasource.ReadReque
 		addAPIError(&resp.Diagnostics, "list", "", err)
 		return
 	}
-	slices.SortFunc(all, func(a, b client.Instance) int { return cmp.Compare(a.Name, b.Name) })
 	items := []instanceListItem{}
-	for _, inst := range all {
-		if !strings.HasPrefix(inst.Name, m.NamePrefix.ValueString()) ||
-			(!m.Status.IsNull() && inst.Status != m.Status.ValueString()) {
-			continue
-		}
+	for _, inst := range matchInstances(all, m.NamePrefix.ValueString(), m.Status) {
 		item := instanceListItem{instanceSummary: newInstanceSummary(inst, inst.Settings), APIKey: types.StringNull()}
 		if m.IncludeAPIKey.ValueBool() {
 			item.APIKey = optionalString(inst.Token)

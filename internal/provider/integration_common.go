@@ -70,18 +70,6 @@ func instanceForWrite(ctx context.Context, c *client.Client, name string, link t
 	return inst
 }
 
-// importByInstanceName takes the instance name as the import ID.
-func importByInstanceName(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	name := req.ID
-	if strings.TrimSpace(name) == "" || strings.Contains(name, "/") {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("The import ID is the instance name: not empty and without a slash; got %q.", name))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_name"), name)...)
-}
-
 // integrationKind names an integration in messages, with the environment
 // switch that turns it off on the server.
 type integrationKind struct {
@@ -185,3 +173,17 @@ func (e *redactedError) Error() string {
 }
 
 func (e *redactedError) Unwrap() error { return e.err }
+
+// importByInstanceName takes the instance name as the import ID, for a
+// singleton without identity; those with identity use
+// instanceIdentity.importState.
+func importByInstanceName(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	name := req.ID
+	if strings.TrimSpace(name) == "" || strings.Contains(name, "/") {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("The import ID is the instance name: not empty and without a slash; got %q.", name))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_name"), name)...)
+}

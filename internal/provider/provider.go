@@ -5,11 +5,18 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
+	"slices"
+	"strings"
 
+	// Aliased: the tests have a type named action.
+	fwaction "github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -24,6 +31,8 @@ var (
 	_ provider.ProviderWithEphemeralResources = (*l2msgProvider)(nil)
 	_ provider.ProviderWithFunctions          = (*l2msgProvider)(nil)
 	_ provider.ProviderWithConfigValidators   = (*l2msgProvider)(nil)
+	_ provider.ProviderWithActions            = (*l2msgProvider)(nil)
+	_ provider.ProviderWithListResources      = (*l2msgProvider)(nil)
 )
 
 type l2msgProvider struct {
@@ -105,10 +114,18 @@ func (p *l2msgProvider) Configure(ctx context.Context, req provider.ConfigureReq
 			"Attribute base_url (or the "+EnvBaseURL+" environment variable): "+err.Error()+".")
 		return
 	}
+	if host, clear := clearTextHost(c.BaseURL()); clear {
+		resp.Diagnostics.AddAttributeWarning(path.Root("base_url"), "API key sent in clear text",
+			fmt.Sprintf("base_url (or the %s environment variable) is http:// to %s, which is not this machine: every request "+
+				"carries the API key, and instance keys and webhook headers travel in the bodies, unencrypted, for anyone "+
+				"on the way to read. Use https:// unless the network between here and %s is yours.", EnvBaseURL, host, host))
+	}
 	data := &providerData{client: c, settings: cc}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ActionData = data
+	resp.ListResourceData = data
 }
 
 func (p *l2msgProvider) Resources(context.Context) []func() resource.Resource {
@@ -116,7 +133,7 @@ func (p *l2msgProvider) Resources(context.Context) []func() resource.Resource {
 		NewInstanceResource,
 		NewProxyResource,
 		NewChatwootResource,
-	}, streamResources()...)
+	}, slices.Concat(streamResources(), chatbotResources())...)
 }
 
 func (p *l2msgProvider) DataSources(context.Context) []func() datasource.DataSource {
@@ -134,8 +151,38 @@ func (p *l2msgProvider) EphemeralResources(context.Context) []func() ephemeral.E
 	}
 }
 
+func (p *l2msgProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewInstanceListResource,
+	}
+}
+
+func (p *l2msgProvider) Actions(context.Context) []func() fwaction.Action {
+	return []func() fwaction.Action{
+		NewInstanceRestartAction,
+		NewInstanceLogoutAction,
+	}
+}
+
 func (p *l2msgProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{
 		NewQRTextFunction,
 	}
+}
+
+// clearTextHost reports a base URL that sends the key unencrypted beyond
+// this machine: http:// to a host that is not loopback.
+func clearTextHost(base string) (string, bool) {
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme != "http" {
+		return "", false
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") {
+		return host, false
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return host, false
+	}
+	return host, true
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	// Aliased: the tests have a type named action.
+	fwaction "github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -54,14 +56,15 @@ func (d *providerData) configure(data any, diags *diag.Diagnostics) {
 	*d = *pd
 }
 
-// resourceBase, dataSourceBase and ephemeralBase give a resource, data
-// source or ephemeral resource its Configure: embed the one that fits, and
-// use the promoted client and masked. The three differ only in the
-// framework's request types.
+// resourceBase, dataSourceBase, ephemeralBase and actionBase give a
+// resource, data source, ephemeral resource or action its Configure: embed
+// the one that fits, and use the promoted client and masked. They differ
+// only in the framework's request types.
 type (
 	resourceBase   struct{ providerData }
 	dataSourceBase struct{ providerData }
 	ephemeralBase  struct{ providerData }
+	actionBase     struct{ providerData }
 )
 
 func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -69,6 +72,10 @@ func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureReques
 }
 
 func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	b.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+func (b *actionBase) Configure(_ context.Context, req fwaction.ConfigureRequest, resp *fwaction.ConfigureResponse) {
 	b.configure(req.ProviderData, &resp.Diagnostics)
 }
 

@@ -144,7 +144,7 @@ func TestAccProxy_import(t *testing.T) {
 			},
 			{
 				Config: proxyConfig(url, name, body), ResourceName: proxyAddr, ImportState: true, ImportStateId: "a/b",
-				ExpectError: regexp.MustCompile(`(?s)import ID is the instance name`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid import ID.*<instance_name>`),
 			},
 		},
 	})
@@ -329,6 +329,66 @@ func TestAccProxy_unsavedProxyIsAnError(t *testing.T) {
 				Config:    proxyConfig(srv.URL, "unsaved", body),
 				Check:     checkProxy(emu, "unsaved", &emulator.Proxy{Enabled: true, Host: "proxy.example.com", Port: "3128", Protocol: "http"}),
 			},
+		},
+	})
+}
+
+// A stale or mistyped instance_id never configures the instance that now
+// carries the name: the write stops before anything is sent.
+func TestAccProxy_wrongInstanceIDSendsNothing(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	cfg := providerBlock(url) + `
+resource "l2msg_instance" "test" {
+  instance_name = "linked"
+}
+
+resource "l2msg_instance_proxy" "test" {
+  instance_name = l2msg_instance.test.instance_name
+  instance_id   = "00000000-0000-4000-8000-000000000000"
+  host          = "proxy.example.com"
+  port          = 3128
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)Instance id does not match.*instance_id is\s+"00000000-0000-4000-8000-000000000000"`),
+			Check:       checkProxy(emu, "linked", nil),
+		}},
+	})
+	if n := emu.Stats().ByRoute["POST /proxy/set/:name"]; n != 0 {
+		t.Fatalf("%d proxy sets reached the server", n)
+	}
+}
+
+// Terraform 1.12+: the proxy and the Chatwoot configuration are known by
+// their instance's name, and import blocks can use that identity.
+func TestAccIntegrations_identity(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	cfg := chatwootConfig(providerBlock(url), "idént", "  account_id = \"1\"\n  token = \"cw-test-token\"\n  url = \"https://cw.example.com\"\n") + `
+resource "l2msg_instance_proxy" "test" {
+  instance_name = l2msg_instance.test.instance_name
+  instance_id   = l2msg_instance.test.instance_id
+  host          = "proxy.example.com"
+  port          = 3128
+}
+`
+	identityIs := func(addr string) statecheck.StateCheck {
+		return statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{"instance_name": knownvalue.StringExact("idént")})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		TerraformVersionChecks:   identityChecks,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{
+				Config:            cfg,
+				ConfigStateChecks: []statecheck.StateCheck{identityIs(proxyAddr), identityIs(chatwootAddr)},
+			},
+			{Config: cfg, ResourceName: proxyAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
+			{Config: cfg, ResourceName: chatwootAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
 		},
 	})
 }

@@ -5,9 +5,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/go-version"
 )
 
 // TestExamplesValidate runs terraform init and validate on every folder of
@@ -29,7 +32,7 @@ func TestExamplesValidate(t *testing.T) {
 		if d.IsDir() && (d.Name() == ".terraform") {
 			return filepath.SkipDir
 		}
-		if !d.IsDir() && strings.HasSuffix(p, ".tf") {
+		if !d.IsDir() && (strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tfquery.hcl")) {
 			dirs[filepath.Dir(p)] = append(dirs[filepath.Dir(p)], p)
 		}
 		return nil
@@ -42,6 +45,14 @@ func TestExamplesValidate(t *testing.T) {
 	}
 	ctx := context.Background()
 	p, err := BuildProvider(ctx, t.TempDir(), BuildOptions{ModuleRoot: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w0, err := NewWorkdir(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli, err := w0.Version(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,9 +76,18 @@ func TestExamplesValidate(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			declared := false
+			declared, query, copied := false, false, 0
 			for _, f := range dirs[dir] {
+				if needs := needsCLI(t, f); needs != nil && cli.LessThan(needs) {
+					t.Logf("%s needs %s or later; the CLI is %s: left out", filepath.Base(f), needs, cli)
+					continue
+				}
 				declared = copyFile(t, f, filepath.Join(work, filepath.Base(f))) || declared
+				query = query || strings.HasSuffix(f, ".tfquery.hcl")
+				copied++
+			}
+			if copied == 0 {
+				t.Skipf("every file needs a newer CLI than %s", cli)
 			}
 			// Snippets rendered into the docs leave required_providers to
 			// the reader; without it terraform would look for hashicorp/l2msg.
@@ -81,13 +101,34 @@ func TestExamplesValidate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, args := range [][]string{{"init", "-backend=false"}, {"validate", "-no-color"}} {
+			validate := []string{"validate", "-no-color"}
+			if query {
+				validate = append(validate, "-query")
+			}
+			for _, args := range [][]string{{"init", "-backend=false"}, validate} {
 				if _, err := w.Run(ctx, args...); err != nil {
 					t.Fatal(err)
 				}
 			}
 		})
 	}
+}
+
+// needsFirstLine is how an example that uses a newer feature says so, on its
+// first line: "# Terraform 1.14 and later: …". Older CLIs skip the file.
+var needsFirstLine = regexp.MustCompile(`^# Terraform (\d+\.\d+) and later`)
+
+func needsCLI(t *testing.T, file string) *version.Version {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := needsFirstLine.FindSubmatch(b)
+	if m == nil {
+		return nil
+	}
+	return version.Must(version.NewVersion(string(m[1])))
 }
 
 // copyFile copies src to dst and reports whether it declares

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -87,6 +88,11 @@ func StartReattached(ctx context.Context, p *Provider, env []string) (*Reattache
 	select {
 	case v, ok := <-found:
 		if ok {
+			if v, err = forEveryHost(v); err != nil {
+				_ = cmd.Process.Kill()
+				<-r.exited
+				return nil, err
+			}
 			r.Env = "TF_REATTACH_PROVIDERS=" + v
 			return r, nil
 		}
@@ -113,6 +119,26 @@ func reattachLine(line string) (string, bool) {
 		return "", false
 	}
 	return v, true
+}
+
+// forEveryHost repeats each provider of a reattach configuration under every
+// host of Hosts: the provider announces itself under Terraform's registry,
+// and OpenTofu reads the same configuration's `l2msg/l2msg` as an address on
+// its own.
+func forEveryHost(v string) (string, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(v), &m); err != nil {
+		return "", fmt.Errorf("the provider's TF_REATTACH_PROVIDERS is not JSON: %w", err)
+	}
+	for addr, cfg := range m {
+		for _, h := range Hosts {
+			if rest, ok := strings.CutPrefix(addr, Hosts[0]+"/"); ok {
+				m[h+"/"+rest] = cfg
+			}
+		}
+	}
+	b, err := json.Marshal(m)
+	return string(b), err
 }
 
 // Stop interrupts the provider, which makes a debug-mode provider return from

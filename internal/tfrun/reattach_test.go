@@ -44,3 +44,20 @@ func TestRunReattached(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestForEveryHost: OpenTofu reads `l2msg/l2msg` as a registry.opentofu.org
+// address, so a provider that announces itself under Terraform's registry
+// must be offered under both, or OpenTofu starts its own copy instead.
+func TestForEveryHost(t *testing.T) {
+	got, err := forEveryHost(`{"registry.terraform.io/l2msg/l2msg":{"Pid":7}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"registry.opentofu.org/l2msg/l2msg":{"Pid":7},"registry.terraform.io/l2msg/l2msg":{"Pid":7}}`
+	if got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	if _, err := forEveryHost("{"); err == nil {
+		t.Error("malformed JSON accepted")
+	}
+}

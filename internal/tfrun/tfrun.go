@@ -10,6 +10,7 @@ package tfrun
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -18,6 +19,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/hashicorp/go-version"
 )
 
 // ProviderVersion is the version the mirror offers, and the one place a
@@ -46,6 +49,11 @@ type BuildOptions struct {
 	Tags []string
 }
 
+// Hosts are the registry hosts a configuration's `source = "l2msg/l2msg"`
+// means: Terraform's default, and OpenTofu's. The mirror serves the provider
+// under both, so one set-up works with either CLI.
+var Hosts = []string{"registry.terraform.io", "registry.opentofu.org"}
+
 // BuildProvider builds the provider into dir/mirror and writes
 // dir/terraformrc.
 func BuildProvider(ctx context.Context, dir string, opts BuildOptions) (*Provider, error) {
@@ -57,8 +65,11 @@ func BuildProvider(ctx context.Context, dir string, opts BuildOptions) (*Provide
 		}
 	}
 	mirror := filepath.Join(dir, "mirror")
-	bin := filepath.Join(mirror, "registry.terraform.io", "l2msg", "l2msg", ProviderVersion,
-		runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-l2msg_v"+ProviderVersion)
+	mirrored := func(host string) string {
+		return filepath.Join(mirror, host, "l2msg", "l2msg", ProviderVersion,
+			runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-l2msg_v"+ProviderVersion)
+	}
+	bin := mirrored(Hosts[0])
 	args := []string{"build", "-o", bin, "-ldflags", "-X main.version=" + ProviderVersion}
 	if opts.Race {
 		args = append(args, "-race")
@@ -71,17 +82,30 @@ func BuildProvider(ctx context.Context, dir string, opts BuildOptions) (*Provide
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("building the provider: %w\n%s", err, out)
 	}
+	var addrs []string
+	for _, h := range Hosts {
+		addrs = append(addrs, fmt.Sprintf("%q", h+"/l2msg/l2msg"))
+		if h == Hosts[0] {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(mirrored(h)), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.Link(bin, mirrored(h)); err != nil {
+			return nil, fmt.Errorf("mirroring the provider for %s: %w", h, err)
+		}
+	}
 	cfg := filepath.Join(dir, "terraformrc")
 	body := fmt.Sprintf(`provider_installation {
   filesystem_mirror {
     path    = %q
-    include = ["registry.terraform.io/l2msg/l2msg"]
+    include = [%[2]s]
   }
   direct {
-    exclude = ["registry.terraform.io/l2msg/l2msg"]
+    exclude = [%[2]s]
   }
 }
-`, mirror)
+`, mirror, strings.Join(addrs, ", "))
 	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
 		return nil, err
 	}
@@ -180,4 +204,30 @@ func (w *Workdir) Run(ctx context.Context, args ...string) (Result, error) {
 		return res, fmt.Errorf("terraform %v: %w\nstdout:\n%s\nstderr:\n%s", args, err, res.Stdout, res.Stderr)
 	}
 	return res, nil
+}
+
+// Version asks the CLI for its version. OpenTofu answers `version -json`
+// under the same key as Terraform, with its own version number.
+func (w *Workdir) Version(ctx context.Context) (*version.Version, error) {
+	res, err := w.Run(ctx, "version", "-json")
+	if err != nil {
+		return nil, err
+	}
+	var out struct {
+		Version string `json:"terraform_version"`
+	}
+	// OpenTofu prints CLI configuration warnings (such as a
+	// TF_CLI_CONFIG_FILE that does not exist) on stdout, before the JSON.
+	stdout := res.Stdout
+	if i := strings.Index(stdout, "{"); i > 0 {
+		stdout = stdout[i:]
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		return nil, fmt.Errorf("%s version -json: %w", w.Terraform, err)
+	}
+	v, err := version.NewVersion(out.Version)
+	if err != nil {
+		return nil, fmt.Errorf("%s version -json: %w", w.Terraform, err)
+	}
+	return v, nil
 }

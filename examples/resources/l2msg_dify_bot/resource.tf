@@ -1,0 +1,29 @@
+variable "dify_api_key" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+resource "l2msg_instance" "sales" {
+  instance_name = "sales"
+}
+
+# A Dify chat app answering "price" messages.
+# instance_id ties the bot to this instance: when the instance is replaced,
+# the server deletes its bots, and the same apply re-creates this one.
+resource "l2msg_dify_bot" "prices" {
+  instance_name      = l2msg_instance.sales.instance_name
+  instance_id        = l2msg_instance.sales.instance_id
+  description        = "Prices"
+  trigger_type       = "keyword"
+  trigger_operator   = "contains"
+  trigger_value      = "price"
+  bot_type           = "chatBot"
+  api_url            = "https://dify.example.com/v1"
+  api_key_wo         = var.dify_api_key
+  api_key_wo_version = 1
+
+  expire         = 30
+  keyword_finish = "#stop"
+  ignore_jids    = ["120363025246125888@g.us"]
+}

@@ -1,0 +1,2 @@
+# Default settings are imported by the instance's name.
+terraform import l2msg_dify_settings.this sales

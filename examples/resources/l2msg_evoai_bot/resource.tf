@@ -1,0 +1,28 @@
+variable "evoai_api_key" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+resource "l2msg_instance" "sales" {
+  instance_name = "sales"
+}
+
+# An EvoAI agent answering "price" messages.
+# instance_id ties the bot to this instance: when the instance is replaced,
+# the server deletes its bots, and the same apply re-creates this one.
+resource "l2msg_evoai_bot" "prices" {
+  instance_name      = l2msg_instance.sales.instance_name
+  instance_id        = l2msg_instance.sales.instance_id
+  description        = "Prices"
+  trigger_type       = "keyword"
+  trigger_operator   = "contains"
+  trigger_value      = "price"
+  agent_url          = "https://evoai.example.com/api/v1/a2a/sales-agent"
+  api_key_wo         = var.evoai_api_key
+  api_key_wo_version = 1
+
+  expire         = 30
+  keyword_finish = "#stop"
+  ignore_jids    = ["120363025246125888@g.us"]
+}

@@ -1,0 +1,5 @@
+# Terraform 1.5 and later.
+import {
+  to = l2msg_typebot_settings.this
+  id = "sales"
+}

@@ -1,0 +1,521 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/l2msg/terraform-provider-l2msg/internal/client"
+)
+
+var (
+	_ resource.ResourceWithConfigure        = (*botResource)(nil)
+	_ resource.ResourceWithImportState      = (*botResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*botResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*botResource)(nil)
+)
+
+// botResource is every chatbot kind's resource: the lifecycle is the same,
+// the kind brings its fields and rules.
+type botResource struct {
+	resourceBase
+	kind *botKind
+}
+
+// botValues are a resource's attribute values by name.
+type botValues map[string]attr.Value
+
+func (r *botResource) fields() []field {
+	return append(slices.Clone(commonBotFields), r.kind.fields...)
+}
+
+func (r *botResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + r.kind.resource
+}
+
+func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	attrs := instanceScopedAttributes("bot")
+	for _, f := range r.fields() {
+		maps.Copy(attrs, f.schemaAttributes())
+	}
+	resp.Schema = schema.Schema{
+		Description: fmt.Sprintf("A %s of an instance (`%s` routes). The server fills the behaviour fields left out of the "+
+			"configuration from the kind's defaults (`l2msg_%s`). Before a create or an update, the provider reads the instance's "+
+			"%ss and refuses, naming the other bot, a second enabled `all` bot or a trigger another bot already has, as the server "+
+			"would with a bare error. Import with `INSTANCE_NAME/BOT_ID`.", r.kind.title, "/"+r.kind.api.Prefix, r.kind.settings, r.kind.title),
+		Attributes: attrs,
+	}
+}
+
+// instanceScopedAttributes are id, instance_name and instance_id, which
+// every resource that lives in an instance has.
+func instanceScopedAttributes(what string) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			Description:   "The server's id of the " + what + ".",
+			Computed:      true,
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"instance_name": integrationInstanceNameAttribute(),
+		"instance_id":   instanceLinkAttribute(),
+	}
+}
+
+func (r *botResource) attrTypes() map[string]attr.Type {
+	out := map[string]attr.Type{"id": types.StringType, "instance_name": types.StringType, "instance_id": types.StringType}
+	for _, f := range r.fields() {
+		out[f.name] = f.attrType()
+		if f.secret {
+			out[f.name+"_wo"] = types.StringType
+			out[f.name+"_wo_version"] = types.Int64Type
+		}
+	}
+	return out
+}
+
+func getValues(ctx context.Context, get func(context.Context, any) diag.Diagnostics) (botValues, diag.Diagnostics) {
+	var obj types.Object
+	diags := get(ctx, &obj)
+	if diags.HasError() {
+		return nil, diags
+	}
+	return maps.Clone(obj.Attributes()), diags
+}
+
+// setValues stores values of a table-built schema, typed by attrTypes.
+func setValues(ctx context.Context, state *tfsdk.State, attrTypes map[string]attr.Type, v botValues) diag.Diagnostics {
+	obj, diags := types.ObjectValue(attrTypes, v)
+	if diags.HasError() {
+		return diags
+	}
+	return state.Set(ctx, obj)
+}
+
+func (r *botResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	v, diags := getValues(ctx, req.Config.Get)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	add := func(name, msg string) {
+		resp.Diagnostics.AddAttributeError(path.Root(name), "Invalid "+r.kind.title+" configuration", msg)
+	}
+	validateTrigger(v, add)
+	if r.kind.rule != nil {
+		r.kind.rule(v, add)
+	}
+}
+
+func (r *botResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	var out []resource.ConfigValidator
+	for _, f := range r.fields() {
+		if f.secret {
+			out = append(out, secretTwinValidators(f.name)...)
+		}
+	}
+	return out
+}
+
+// validateTrigger checks at plan what the server checks on every write:
+// keyword needs an operator and a value, advanced a value; and what it
+// silently ignores, an operator or value the trigger type does not use.
+func validateTrigger(v botValues, add func(attr, msg string)) {
+	if isUnknown(v["trigger_type"]) {
+		return
+	}
+	tt := stringOf(v["trigger_type"])
+	hasOp, hasVal := !v["trigger_operator"].IsNull(), !v["trigger_value"].IsNull()
+	switch tt {
+	case "keyword":
+		if !hasOp {
+			add("trigger_operator", `trigger_operator is required when trigger_type is "keyword".`)
+		}
+		if !hasVal {
+			add("trigger_value", `trigger_value is required when trigger_type is "keyword".`)
+		}
+	case "advanced":
+		if !hasVal {
+			add("trigger_value", `trigger_value is required when trigger_type is "advanced" (for example "contains:price,cost").`)
+		}
+		if hasOp {
+			add("trigger_operator", `trigger_operator is not used with trigger_type "advanced": the operators are part of trigger_value.`)
+		}
+	case "all", "none":
+		if hasOp {
+			add("trigger_operator", fmt.Sprintf("trigger_operator is only used with trigger_type \"keyword\", not %q.", tt))
+		}
+		if hasVal {
+			add("trigger_value", fmt.Sprintf("trigger_value is only used with trigger_type \"keyword\" or \"advanced\", not %q.", tt))
+		}
+	}
+}
+
+func stringOf(v attr.Value) string {
+	if s, ok := v.(types.String); ok {
+		return s.ValueString()
+	}
+	return ""
+}
+
+func isNullValue(v attr.Value) bool { return v == nil || v.IsNull() }
+
+func isUnknown(v attr.Value) bool { return v != nil && v.IsUnknown() }
+
+// body is the JSON body of a create (update=false) or an update. Secrets
+// set write-only come from the configuration, the only place they are.
+func (r *botResource) body(ctx context.Context, plan, config botValues, update bool) map[string]any {
+	out := map[string]any{}
+	for _, f := range r.fields() {
+		v, ok := f.toWire(ctx, plan[f.name])
+		if !ok && f.secret {
+			v, ok = f.toWire(ctx, config[f.name+"_wo"])
+		}
+		switch {
+		case ok:
+			out[f.wire] = v
+		case update && !f.required && !f.serverFilled && f.def == nil && !f.noClear:
+			out[f.wire] = f.clearValue()
+		}
+	}
+	return out
+}
+
+// fromBot is the state for the server's row; prior supplies what the
+// server does not return (write-only versions, the instance name).
+func (r *botResource) fromBot(prior botValues, bot *client.Bot) (botValues, error) {
+	// An import starts from the id alone: nothing else is known yet.
+	importing := isNullValue(prior["trigger_type"])
+	v := maps.Clone(prior)
+	v["id"] = types.StringValue(bot.ID)
+	v["instance_id"] = optionalString(bot.InstanceID)
+	for _, f := range r.fields() {
+		if f.secret {
+			v[f.name+"_wo"] = types.StringNull()
+			plain, _ := prior[f.name].(types.String)
+			version, _ := prior[f.name+"_wo_version"].(types.Int64)
+			server, _ := bot.Fields[f.wire].(string)
+			v[f.name] = secretFromServer(plain, version, server, importing)
+			continue
+		}
+		val, err := f.fromWire(bot.Fields[f.wire])
+		if err != nil {
+			return nil, err
+		}
+		v[f.name] = val
+	}
+	// The server keeps a trigger the bot no longer uses (it cannot be
+	// cleared); it does not belong to the bot's configuration.
+	switch stringOf(v["trigger_type"]) {
+	case "all", "none":
+		v["trigger_operator"], v["trigger_value"] = types.StringNull(), types.StringNull()
+	case "advanced":
+		v["trigger_operator"] = types.StringNull()
+	}
+	return v, nil
+}
+
+// secrets are the values of the secret attributes and their write-only
+// twins, for the log masks.
+func (v botValues) secrets(context.Context) []string {
+	var out []string
+	for name, val := range v {
+		if s, ok := val.(types.String); ok && (strings.HasSuffix(name, "api_key") || strings.HasSuffix(name, "_pass") ||
+			strings.HasSuffix(name, "_wo")) && s.ValueString() != "" {
+			out = append(out, s.ValueString())
+		}
+	}
+	return out
+}
+
+func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	plan, diags := getValues(ctx, req.Plan.Get)
+	resp.Diagnostics.Append(diags...)
+	config, diags := getValues(ctx, req.Config.Get)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = r.masked(ctx, plan, config)
+	name := stringOf(plan["instance_name"])
+	if !r.checkLink(ctx, plan, name, &resp.Diagnostics) {
+		return
+	}
+	body := r.body(ctx, plan, config, false)
+
+	before, ok := r.checkSiblings(ctx, name, "", body, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	bot, err := r.client.CreateBot(ctx, r.kind.api, name, body)
+	if err != nil && !definite(err) {
+		// The server may have made the bot before the answer was lost:
+		// a bot that was not there before and has our trigger is ours.
+		bot = r.findCreated(ctx, name, before, body)
+		if bot != nil {
+			resp.Diagnostics.AddWarning(r.kind.title+" adopted after a failed answer",
+				fmt.Sprintf("The create failed (%s), but the server had made the bot %q: it is now managed by this resource.", err, bot.ID))
+			err = nil
+		}
+	}
+	if err != nil {
+		r.addWriteError(ctx, &resp.Diagnostics, "create", name, "", body, err)
+		return
+	}
+	tflog.Info(ctx, "created chatbot", map[string]any{"kind": r.kind.api.Prefix, "instance_name": name, "id": bot.ID})
+	state, err := r.fromBot(plan, bot)
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected answer from the server", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(setValues(ctx, &resp.State, r.attrTypes(), state)...)
+}
+
+// definite reports a failure after which nothing was made: a 4xx, or a
+// 500 carrying one of the chatbot routes' own messages, all of which come
+// before or instead of the insert. Any other 5xx, or no answer, leaves the
+// outcome unknown.
+func definite(err error) bool {
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) || !apiErr.Enveloped {
+		return false
+	}
+	if apiErr.StatusCode < 500 {
+		return true
+	}
+	msg := apiErr.Message()
+	for _, known := range []string{"Trigger already exists", "Trigger operator and value are required", "Trigger value is required",
+		`"All" trigger`, "already exists", "is required", "Error creating", "Error updating", "Error setting default settings"} {
+		if strings.Contains(msg, known) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *botResource) findCreated(ctx context.Context, name string, before []client.Bot, body map[string]any) *client.Bot {
+	bots, err := r.client.ListBots(ctx, r.kind.api, name)
+	if err != nil {
+		return nil
+	}
+	var found *client.Bot
+	for i := range bots {
+		b := &bots[i]
+		known := slices.ContainsFunc(before, func(o client.Bot) bool { return o.ID == b.ID })
+		if known || !sameFields(b.Fields, body, "triggerType", "triggerOperator", "triggerValue", "description") {
+			continue
+		}
+		if found != nil {
+			return nil // two candidates: adopt neither
+		}
+		found = b
+	}
+	return found
+}
+
+// checkLink looks the instance up before a write: it must exist, and a
+// configured instance_id must be its id.
+func (r *botResource) checkLink(ctx context.Context, plan botValues, name string, diags *diag.Diagnostics) bool {
+	link, _ := plan["instance_id"].(types.String)
+	return instanceForWrite(ctx, r.client, name, link, r.kind.title, diags) != nil
+}
+
+// checkSiblings reads the instance's bots of the kind and refuses, before
+// anything is sent, what the server would refuse with a bare 500.
+func (r *botResource) checkSiblings(ctx context.Context, name, selfID string, body map[string]any, diags *diag.Diagnostics) ([]client.Bot, bool) {
+	bots, err := r.client.ListBots(ctx, r.kind.api, name)
+	if err != nil {
+		r.addReadError(diags, name, err)
+		return nil, false
+	}
+	if attr, msg := r.kind.conflict(bots, selfID, body, selfID != ""); msg != "" {
+		diags.AddAttributeError(path.Root(attr), r.kind.title+" conflicts with another bot", msg)
+		return bots, false
+	}
+	return bots, true
+}
+
+func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	prior, diags := getValues(ctx, req.State.Get)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = r.masked(ctx, prior)
+	name, id := stringOf(prior["instance_name"]), stringOf(prior["id"])
+	bots, err := r.client.ListBots(ctx, r.kind.api, name)
+	if client.IsNotFound(err) {
+		tflog.Warn(ctx, "instance no longer exists; removing the bot from state", map[string]any{"instance_name": name, "id": id})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		r.addReadError(&resp.Diagnostics, name, err)
+		return
+	}
+	// The instance's own list: a bot of another instance is never ours.
+	i := slices.IndexFunc(bots, func(b client.Bot) bool { return b.ID == id })
+	if i < 0 {
+		tflog.Warn(ctx, "bot no longer exists; removing it from state", map[string]any{"instance_name": name, "id": id})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	state, err := r.fromBot(prior, &bots[i])
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected answer from the server", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(setValues(ctx, &resp.State, r.attrTypes(), state)...)
+}
+
+func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	plan, diags := getValues(ctx, req.Plan.Get)
+	resp.Diagnostics.Append(diags...)
+	config, diags := getValues(ctx, req.Config.Get)
+	resp.Diagnostics.Append(diags...)
+	prior, diags := getValues(ctx, req.State.Get)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = r.masked(ctx, plan, config, prior)
+	name, id := stringOf(prior["instance_name"]), stringOf(prior["id"])
+	if !r.checkLink(ctx, plan, name, &resp.Diagnostics) {
+		return
+	}
+	body := r.body(ctx, plan, config, true)
+	if _, ok := r.checkSiblings(ctx, name, id, body, &resp.Diagnostics); !ok {
+		return
+	}
+	bot, err := r.client.UpdateBot(ctx, r.kind.api, name, id, body)
+	if err != nil {
+		r.addWriteError(ctx, &resp.Diagnostics, "update", name, id, body, err)
+		return
+	}
+	plan["id"] = prior["id"]
+	state, err := r.fromBot(plan, bot)
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected answer from the server", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(setValues(ctx, &resp.State, r.attrTypes(), state)...)
+}
+
+func (r *botResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	prior, diags := getValues(ctx, req.State.Get)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = r.masked(ctx, prior)
+	name, id := stringOf(prior["instance_name"]), stringOf(prior["id"])
+	err := r.client.DeleteBot(ctx, r.kind.api, name, id)
+	if err == nil || client.IsNotFound(err) {
+		return
+	}
+	// The server answers "already gone" like any other failure: look.
+	bots, lerr := r.client.ListBots(ctx, r.kind.api, name)
+	if client.IsNotFound(lerr) || (lerr == nil && !slices.ContainsFunc(bots, func(b client.Bot) bool { return b.ID == id })) {
+		return
+	}
+	resp.Diagnostics.AddError(fmt.Sprintf("Could not delete %s %q of instance %q", r.kind.title, id, name), r.describe(err))
+}
+
+func (r *botResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	name, id, ok := splitImportID(req.ID)
+	if !ok {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("The import ID of a %s is INSTANCE_NAME/BOT_ID, for example \"sales/clx0abc123\"; got %q.", r.kind.title, req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_name"), name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+// splitImportID splits "INSTANCE/ID"; instance names cannot hold a slash.
+func splitImportID(s string) (name, id string, ok bool) {
+	name, id, ok = strings.Cut(s, "/")
+	if !ok || strings.TrimSpace(name) == "" || strings.TrimSpace(id) == "" || strings.Contains(id, "/") {
+		return "", "", false
+	}
+	return name, id, true
+}
+
+// describe is an error's text, with the fix when the integration is
+// switched off on the server.
+func (r *botResource) describe(err error) string {
+	return describeChatbotError(r.kind, err)
+}
+
+func describeChatbotError(k *botKind, err error) string {
+	detail := err.Error()
+	if client.IsDisabled(err) && k.api.Env != "" {
+		detail += fmt.Sprintf("\n\nThe server has the %s integration switched off: set %s=true in its environment and restart it.",
+			k.api.Name, k.api.Env)
+	}
+	if client.IsUnauthorized(err) {
+		detail += "\n\nThe server refused the API key: check api_key or the L2MSG_API_KEY environment variable."
+	}
+	return detail
+}
+
+func (r *botResource) addReadError(diags *diag.Diagnostics, name string, err error) {
+	diags.AddError(fmt.Sprintf("Could not read the %ss of instance %q", r.kind.title, name), r.describe(err))
+}
+
+// addWriteError explains a failed create or update. The server's rules
+// come back as bare 500s, and every update failure as "Error updating X":
+// the instance's bots are read again to say which rule it was.
+func (r *botResource) addWriteError(ctx context.Context, diags *diag.Diagnostics, action, name, id string, body map[string]any, err error) {
+	summary := fmt.Sprintf("Could not %s %s in instance %q", action, r.kind.title, name)
+	detail := r.describe(err)
+	msg := client.ServerMessage(err)
+	if definite(err) && strings.HasPrefix(msg, "Error ") {
+		bots, lerr := r.client.ListBots(ctx, r.kind.api, name)
+		switch {
+		case lerr != nil:
+		case id != "" && !slices.ContainsFunc(bots, func(b client.Bot) bool { return b.ID == id }):
+			detail += fmt.Sprintf("\n\nThe bot %q no longer exists in the instance: it was deleted outside Terraform. "+
+				"Run terraform apply again to re-create it.", id)
+		default:
+			if attr, why := r.kind.conflict(bots, id, body, id != ""); why != "" {
+				diags.AddAttributeError(path.Root(attr), summary, why+"\n\n(The server answered: "+msg+".)")
+				return
+			}
+			detail += "\n\nNo other bot of the instance conflicts with this one. The server also refuses a value longer than " +
+				"its column allows or a credential of another instance."
+		}
+	}
+	if hint := ruleHint(msg); hint != "" {
+		detail += "\n\n" + hint
+	}
+	diags.AddError(summary, detail)
+}
+
+// ruleHint says what to change for the server's rule messages.
+func ruleHint(msg string) string {
+	switch {
+	case strings.Contains(msg, "Trigger already exists"):
+		return "Another bot of this kind in the instance has the same trigger (even a disabled one, or one whose trigger type no longer uses it)."
+	case strings.Contains(msg, `"All" trigger`):
+		return `Only one enabled bot of a kind may have trigger_type "all": disable the other one or change this trigger.`
+	case strings.Contains(msg, "already exists"):
+		return "Another bot of this kind in the instance points at the same endpoint and key."
+	case msg == "Error setting default settings":
+		return "openai_creds_id is not a credential the server knows."
+	}
+	return ""
+}

@@ -1,0 +1,247 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/l2msg/terraform-provider-l2msg/internal/client"
+	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
+)
+
+// TestAccChatbot_badInputRejectedAtPlan: each rule one resource's
+// configuration shows fails at plan, naming the attribute; nothing is sent.
+func TestAccChatbot_badInputRejectedAtPlan(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	const inst = `instance_name = "x"`
+	typebot := func(body string) string {
+		return "resource \"l2msg_typebot\" \"t\" {\n  " + inst + "\n  url = \"https://t.example\"\n  typebot = \"f\"\n  " + body + "\n}\n"
+	}
+	openai := func(body string) string {
+		return "resource \"l2msg_openai_bot\" \"o\" {\n  " + inst + "\n  openai_creds_id = \"c\"\n  trigger_type = \"all\"\n  " + body + "\n}\n"
+	}
+	cases := []struct{ name, config, want string }{
+		{"keyword without operator", typebot(`trigger_type = "keyword"
+  trigger_value = "hi"`), `(?s)trigger_operator.*required when trigger_type is "keyword"`},
+		{"keyword without value", typebot(`trigger_type = "keyword"
+  trigger_operator = "equals"`), `(?s)trigger_value.*required when trigger_type is "keyword"`},
+		{"advanced without value", typebot(`trigger_type = "advanced"`), `(?s)trigger_value.*required when trigger_type is "advanced"`},
+		{"advanced with operator", typebot(`trigger_type = "advanced"
+  trigger_value = "contains:x"
+  trigger_operator = "equals"`), `(?s)trigger_operator.*not used with trigger_type "advanced"`},
+		{"all with value", typebot(`trigger_type = "all"
+  trigger_value = "hi"`), `(?s)trigger_value.*only used with`},
+		{"unknown trigger type", typebot(`trigger_type = "sometimes"`), `(?s)trigger_type.*value must be one of`},
+		{"unknown operator", typebot(`trigger_type = "keyword"
+  trigger_operator = "like"
+  trigger_value = "x"`), `(?s)trigger_operator.*value must be one of`},
+		{"long description", typebot(`trigger_type = "all"
+  description = "` + strings.Repeat("d", 256) + `"`), `(?s)description.*at most 255`},
+		{"long keyword_finish in characters", typebot(`trigger_type = "all"
+  keyword_finish = "` + strings.Repeat("é", 101) + `"`), `(?s)keyword_finish.*at most 100`},
+		{"negative expire", typebot(`trigger_type = "all"
+  expire = -1`), `(?s)expire.*between 0 and`},
+		{"typebot without url", "resource \"l2msg_typebot\" \"t\" {\n  " + inst + "\n  typebot = \"f\"\n  trigger_type = \"all\"\n}\n", `(?s)"url" is required`},
+		{"assistant without id", openai(`bot_type = "assistant"`), `(?s)assistant_id.*required when bot_type is "assistant"`},
+		{"chatCompletion without model", openai(`bot_type = "chatCompletion"
+  max_tokens = 5`), `(?s)model.*required when bot_type is "chatCompletion"`},
+		{"chatCompletion without max_tokens", openai(`bot_type = "chatCompletion"
+  model = "m"`), `(?s)max_tokens.*required when bot_type is "chatCompletion"`},
+		{"unknown dify bot type", "resource \"l2msg_dify_bot\" \"d\" {\n  " + inst + "\n  trigger_type = \"all\"\n  bot_type = \"chat\"\n}\n", `(?s)bot_type.*value must be one of`},
+		{"api_key and api_key_wo", "resource \"l2msg_flowise_bot\" \"f\" {\n  " + inst + "\n  trigger_type = \"all\"\n  api_url = \"u\"\n  api_key = \"a\"\n  api_key_wo = \"b\"\n  api_key_wo_version = 1\n}\n", `(?s)cannot be configured together.*api_key.*api_key_wo`},
+		{"api_key_wo without version", "resource \"l2msg_evoai_bot\" \"e\" {\n  " + inst + "\n  trigger_type = \"all\"\n  agent_url = \"u\"\n  api_key_wo = \"b\"\n}\n", `(?s)must be configured together.*api_key_wo.*api_key_wo_version`},
+		{"slash in instance name", "resource \"l2msg_n8n_bot\" \"n\" {\n  instance_name = \"a/b\"\n  trigger_type = \"all\"\n  webhook_url = \"u\"\n}\n", `(?s)instance_name.*must not contain a slash`},
+		{"settings keyword_finish too long", "resource \"l2msg_typebot_settings\" \"s\" {\n  " + inst + "\n  keyword_finish = \"" + strings.Repeat("k", 101) + "\"\n}\n", `(?s)keyword_finish.*at most 100`},
+		{"openai settings without credential", "resource \"l2msg_openai_settings\" \"s\" {\n  " + inst + "\n}\n", `(?s)"openai_creds_id" is required`},
+		{"credential without key", "resource \"l2msg_openai_credential\" \"c\" {\n  " + inst + "\n  name = \"n\"\n}\n", `(?s)api_key.*api_key_wo`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+				Steps: []resource.TestStep{{
+					Config:      providerBlock(url) + tc.config,
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(strings.ReplaceAll(tc.want, " ", `\s+`)),
+				}},
+			})
+		})
+	}
+	if st := emu.Stats(); st.Total != 0 {
+		t.Fatalf("bad input reached the server: %v", st.ByRoute)
+	}
+}
+
+func twoTypebots(url, triggerA, triggerB string) string {
+	return providerBlock(url) + `
+resource "l2msg_instance" "i" {
+  instance_name = "rules"
+}
+
+resource "l2msg_typebot" "a" {
+  instance_name = l2msg_instance.i.instance_name
+  description   = "bot A"
+  url           = "https://t.example"
+  typebot       = "a"
+  ` + triggerA + `
+}
+
+resource "l2msg_typebot" "b" {
+  depends_on    = [l2msg_typebot.a]
+  instance_name = l2msg_instance.i.instance_name
+  description   = "bot B"
+  url           = "https://t.example"
+  typebot       = "b"
+  ` + triggerB + `
+}
+`
+}
+
+const allTrigger = `trigger_type = "all"`
+
+func keyword(v string) string {
+	return fmt.Sprintf("trigger_type = \"keyword\"\n  trigger_operator = \"equals\"\n  trigger_value = %q", v)
+}
+
+func typebotCount(emu *emulator.Server, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if got := len(emu.Chatbots("rules", "typebot")); got != want {
+			return fmt.Errorf("%d typebots on the server, want %d", got, want)
+		}
+		return nil
+	}
+}
+
+// TestAccChatbot_crossBotRules: the rules between bots of a kind are
+// checked against the instance's bots before anything is sent, and the
+// message names the other bot. Two such bots in one configuration meet
+// at apply: the first is made, the second fails clearly, and state
+// matches the server.
+func TestAccChatbot_crossBotRules(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	updates := func() int { return emu.Stats().ByRoute["PUT /typebot/update/:id/:name"] }
+	var putsBefore int
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{
+				Config:      twoTypebots(url, allTrigger, allTrigger),
+				ExpectError: regexp.MustCompile(`(?s)conflicts with another bot.*"bot A".*is\s+enabled\s+with\s+trigger_type\s+"all"`),
+			},
+			{
+				// The first bot is in state and on the server once; only the
+				// second is still to create.
+				PreConfig: func() {
+					if n := len(emu.Chatbots("rules", "typebot")); n != 1 {
+						t.Fatalf("%d typebots after the failed apply, want 1", n)
+					}
+				},
+				Config: twoTypebots(url, allTrigger, keyword("hi")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("l2msg_typebot.a", plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction("l2msg_typebot.b", plancheck.ResourceActionCreate),
+				}},
+				Check: typebotCount(emu, 2),
+			},
+			{
+				// a moves to "yo" first, then b's move to "yo" is refused
+				// before its PUT is sent.
+				PreConfig:   func() { putsBefore = updates() },
+				Config:      twoTypebots(url, keyword("yo"), keyword("yo")),
+				ExpectError: regexp.MustCompile(`(?s)trigger_value.*"bot A".*already\s+has\s+the\s+trigger\s+equals\s+"yo"`),
+			},
+			{
+				PreConfig: func() {
+					if n := updates() - putsBefore; n != 1 {
+						t.Fatalf("%d updates sent, want 1 (bot A's)", n)
+					}
+					for _, b := range emu.Chatbots("rules", "typebot") {
+						if b["description"] == "bot B" && b["triggerValue"] != "hi" {
+							t.Fatalf("bot B changed on the server: %v", b["triggerValue"])
+						}
+					}
+				},
+				Config: twoTypebots(url, keyword("yo"), keyword("hey")),
+			},
+			{
+				// A disabled "all" bot does not block another one.
+				Config: twoTypebots(url, allTrigger+"\n  enabled = false", allTrigger),
+				Check:  typebotCount(emu, 2),
+			},
+		},
+	})
+}
+
+// TestAccChatbot_staleTrigger: the server keeps a bot's old keyword when
+// it becomes an "all" bot, and still counts it; the message says so.
+func TestAccChatbot_staleTrigger(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{Config: twoTypebots(url, keyword("hi"), keyword("yo"))},
+			{Config: twoTypebots(url, allTrigger, keyword("yo"))},
+			{
+				Config:      twoTypebots(url, allTrigger, keyword("hi")),
+				ExpectError: regexp.MustCompile(`(?s)already\s+has\s+the\s+trigger\s+equals\s+"hi"\s+\(kept\s+by\s+the\s+server`),
+			},
+			{Config: twoTypebots(url, allTrigger, keyword("yo"))},
+		},
+	})
+}
+
+// The server collapses every update failure into "Error updating X"; the
+// provider reads the bots again and names the rule and the other bot.
+func TestChatbotCollapsedUpdateErrorIsExplained(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	c, err := client.New(client.Config{BaseURL: url, APIKey: testAPIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := c.CreateInstance(ctx, client.CreateRequest{InstanceName: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	body := func(trigger string) map[string]any {
+		return map[string]any{"enabled": true, "triggerType": "keyword", "triggerOperator": "equals", "triggerValue": trigger,
+			"url": "https://t.example", "typebot": trigger, "ignoreJids": []string{}, "description": "bot " + trigger}
+	}
+	if _, err := c.CreateBot(ctx, client.Typebot, "x", body("one")); err != nil {
+		t.Fatal(err)
+	}
+	two, err := c.CreateBot(ctx, client.Typebot, "x", body("two"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clash := body("one")
+	_, err = c.UpdateBot(ctx, client.Typebot, "x", two.ID, clash)
+	if client.ServerMessage(err) != "Error updating Typebot" {
+		t.Fatalf("the server answered %v", err)
+	}
+	r := &botResource{kind: typebotKind}
+	r.client = c
+	var diags diag.Diagnostics
+	r.addWriteError(ctx, &diags, "update", "x", two.ID, clash, err)
+	if got := diagSummary(diags); !strings.Contains(got, `"bot one"`) || !strings.Contains(got, "Error updating Typebot") {
+		t.Fatalf("diagnostic: %s", got)
+	}
+	// Gone behind Terraform's back: said so.
+	emu.RemoveChatbot("typebot", two.ID)
+	_, err = c.UpdateBot(ctx, client.Typebot, "x", two.ID, body("three"))
+	diags = nil
+	r.addWriteError(ctx, &diags, "update", "x", two.ID, body("three"), err)
+	if got := diagSummary(diags); !strings.Contains(got, "deleted outside Terraform") {
+		t.Fatalf("diagnostic: %s", got)
+	}
+}

@@ -1,0 +1,75 @@
+package provider
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
+)
+
+// TestCLIInstanceList_generateConfig is the adoption flow the README shows:
+// `terraform query -generate-config-out` writes import and resource blocks
+// for every instance found, and they plan as imports with no changes.
+func TestCLIInstanceList_generateConfig(t *testing.T) {
+	skipCLIBelow(t, "1.14.0", "terraform query")
+	emu, url := newEmulator(t, emulator.Options{})
+	adoptableAccount(t, emu, url)
+	w := cliWorkdir(t, providerBlock(url))
+	ctx := context.Background()
+	if err := w.WriteFile("adopt.tfquery.hcl", `
+list "l2msg_instance" "adopt" {
+  provider         = l2msg
+  include_resource = true
+  config {
+    name_prefix = "adopt-"
+  }
+}
+`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Run(ctx, "query", "-no-color", "-generate-config-out=generated.tf"); err != nil {
+		t.Fatal(err)
+	}
+	gen, err := os.ReadFile(filepath.Join(w.Dir, "generated.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("generated.tf:\n%s", gen)
+	for _, want := range []string{`instance_name = "adopt-sales"`, `instance_name = "adopt-support"`, "reject_call", `"https://hooks.example.com/wa"`, "identity"} {
+		if !strings.Contains(string(gen), want) {
+			t.Errorf("generated.tf lacks %s:\n%s", want, gen)
+		}
+	}
+	if strings.Contains(string(gen), `"other"`) {
+		t.Errorf("generated.tf adopts an instance the filter left out:\n%s", gen)
+	}
+	// The query file stays: plan and apply leave .tfquery.hcl files alone.
+	plan, err := w.Run(ctx, "plan", "-no-color")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan.Stdout, "Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.") {
+		t.Fatalf("the generated configuration does not plan as two imports with no change:\n%s\n%s", plan.Stdout, gen)
+	}
+	if _, err := w.Run(ctx, "apply", "-auto-approve", "-no-color"); err != nil {
+		t.Fatal(err)
+	}
+	again, err := w.Run(ctx, "plan", "-no-color", "-detailed-exitcode")
+	if err != nil || again.ExitCode != 0 {
+		t.Fatalf("plan after the import is not empty (exit %d): %v\n%s", again.ExitCode, err, again.Stdout)
+	}
+	for _, r := range cliState(t, w) {
+		if r.Values["instance_id"] == "" || r.Tainted {
+			t.Errorf("%s not adopted cleanly: %v", r.Address, r.Values)
+		}
+	}
+	if _, err := w.Run(ctx, "destroy", "-auto-approve", "-no-color"); err != nil {
+		t.Fatal(err)
+	}
+	if names := emu.Names(); len(names) != 1 || names[0] != "other" {
+		t.Fatalf("destroy should leave only the instance never adopted: %v", names)
+	}
+}

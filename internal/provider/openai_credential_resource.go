@@ -1,0 +1,223 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/l2msg/terraform-provider-l2msg/internal/client"
+)
+
+var (
+	_ resource.ResourceWithConfigure        = (*openaiCredentialResource)(nil)
+	_ resource.ResourceWithImportState      = (*openaiCredentialResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*openaiCredentialResource)(nil)
+)
+
+// NewOpenAICredentialResource returns l2msg_openai_credential.
+func NewOpenAICredentialResource() resource.Resource { return &openaiCredentialResource{} }
+
+type openaiCredentialResource struct {
+	resourceBase
+}
+
+type openaiCredentialModel struct {
+	ID              types.String `tfsdk:"id"`
+	InstanceName    types.String `tfsdk:"instance_name"`
+	InstanceID      types.String `tfsdk:"instance_id"`
+	Name            types.String `tfsdk:"name"`
+	APIKey          types.String `tfsdk:"api_key"`
+	APIKeyWO        types.String `tfsdk:"api_key_wo"`
+	APIKeyWOVersion types.Int64  `tfsdk:"api_key_wo_version"`
+}
+
+func (m *openaiCredentialModel) secrets(context.Context) []string {
+	return []string{m.APIKey.ValueString()}
+}
+
+func (r *openaiCredentialResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_openai_credential"
+}
+
+func (r *openaiCredentialResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	attrs := instanceScopedAttributes("credential")
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	attrs["name"] = schema.StringAttribute{
+		Description: "The credential's name. The server requires it to be unique among all its instances' credentials. " +
+			"Changing it replaces the credential.",
+		Required:      true,
+		Validators:    []validator.String{stringvalidator.UTF8LengthBetween(1, 255), notBlank()},
+		PlanModifiers: replace,
+	}
+	attrs["api_key"] = schema.StringAttribute{
+		Description: "The OpenAI API key. The server requires it to be unique among all its instances' credentials, stores it in " +
+			"clear and returns it: prefer `api_key_wo` on Terraform 1.11 and later. Sensitive. Exactly one of `api_key` and " +
+			"`api_key_wo` is required. Changing it replaces the credential.",
+		Optional: true, Sensitive: true,
+		Validators:    []validator.String{stringvalidator.UTF8LengthBetween(1, 255)},
+		PlanModifiers: replace,
+	}
+	attrs["api_key_wo"] = schema.StringAttribute{
+		Description: "Write-only twin of `api_key` (Terraform 1.11 and later): sent at create, never stored in plan or state. " +
+			"Requires `api_key_wo_version`.",
+		Optional: true, Sensitive: true, WriteOnly: true,
+		Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, 255)},
+	}
+	attrs["api_key_wo_version"] = schema.Int64Attribute{
+		Description: "Any number you choose for the current `api_key_wo`; required with it. Changing it replaces the credential " +
+			"(the server has no update route).",
+		Optional:      true,
+		Validators:    []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("api_key_wo"))},
+		PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+	}
+	resp.Schema = schema.Schema{
+		Description: "An OpenAI API key registered in an instance (`/openai/creds`), used by `l2msg_openai_bot` and " +
+			"`l2msg_openai_settings`. The server has no update route: any change replaces the credential, and the bots that " +
+			"use it are replaced with it in the same apply (the server deletes them with it).\n\n" +
+			"The OpenAI defaults of an instance always point at a credential (the first OpenAI bot sets them to its own), and " +
+			"the server refuses to delete that credential for as long as the instance lives. Destroying it then removes it " +
+			"from state with a warning and leaves it on the server, until `l2msg_openai_settings` points at another " +
+			"credential or the instance is deleted (which removes it). Because names and keys are unique on the server, a " +
+			"replacement of such a credential needs a new `name` and key, or the defaults moved first.\n\n" +
+			"Import with `INSTANCE_NAME/CREDENTIAL_ID`.",
+		Attributes: attrs,
+	}
+}
+
+func (r *openaiCredentialResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("api_key"), path.MatchRoot("api_key_wo")),
+		resourcevalidator.RequiredTogether(path.MatchRoot("api_key_wo"), path.MatchRoot("api_key_wo_version")),
+	}
+}
+
+func (r *openaiCredentialResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan openaiCredentialModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var wo types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("api_key_wo"), &wo)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	key := plan.APIKey.ValueString()
+	if plan.APIKey.IsNull() {
+		key = wo.ValueString()
+	}
+	ctx = withMasks(r.masked(ctx, &plan), key)
+	name := plan.InstanceName.ValueString()
+	inst := instanceForWrite(ctx, r.client, name, plan.InstanceID, "OpenAI credential", &resp.Diagnostics)
+	if inst == nil {
+		return
+	}
+	creds, err := r.client.CreateOpenAICreds(ctx, name, plan.Name.ValueString(), key)
+	if err != nil {
+		detail := describeChatbotError(openaiKind, err)
+		if client.ServerMessage(err) == "Error creating openai creds" {
+			detail += "\n\nAnother instance on this server has a credential with this name: names are unique across instances."
+		}
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not create OpenAI credential %q in instance %q", plan.Name.ValueString(), name), detail)
+		return
+	}
+	tflog.Info(ctx, "created OpenAI credential", map[string]any{"instance_name": name, "id": creds.ID})
+	plan.ID = types.StringValue(creds.ID)
+	plan.InstanceID = types.StringValue(inst.ID)
+	plan.APIKeyWO = types.StringNull()
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *openaiCredentialResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state openaiCredentialModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = r.masked(ctx, &state)
+	name, id := state.InstanceName.ValueString(), state.ID.ValueString()
+	list, err := r.client.ListOpenAICreds(ctx, name)
+	if client.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the OpenAI credentials of instance %q", name), describeChatbotError(openaiKind, err))
+		return
+	}
+	i := slices.IndexFunc(list, func(c client.OpenAICreds) bool { return c.ID == id })
+	if i < 0 {
+		tflog.Warn(ctx, "OpenAI credential no longer exists; removing it from state", map[string]any{"instance_name": name, "id": id})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	state.Name = types.StringValue(list[i].Name)
+	if state.APIKeyWOVersion.IsNull() {
+		state.APIKey = optionalString(list[i].APIKey)
+	}
+	if state.InstanceID.IsNull() {
+		if inst, err := r.client.LookupInstance(ctx, name); err == nil {
+			state.InstanceID = types.StringValue(inst.ID)
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update is never called with a change the server could apply (every
+// attribute replaces); it only records the plan.
+func (r *openaiCredentialResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan openaiCredentialModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan.APIKeyWO = types.StringNull()
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *openaiCredentialResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state openaiCredentialModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = r.masked(ctx, &state)
+	name, id := state.InstanceName.ValueString(), state.ID.ValueString()
+	err := r.client.DeleteOpenAICreds(ctx, name, id)
+	if err == nil || client.IsNotFound(err) {
+		return
+	}
+	switch client.ServerMessage(err) {
+	case "Openai Creds not found":
+		return
+	case "Error deleting openai creds":
+		if settings, serr := r.client.FetchBotSettings(ctx, client.OpenAI, name); serr == nil && settings.Exists && settings.Fields["openaiCredsId"] == id {
+			resp.Diagnostics.AddWarning("OpenAI credential left on the server",
+				fmt.Sprintf("The OpenAI defaults of instance %q point at credential %q, and the server can move that link but never clear it, "+
+					"so it refuses to delete the credential. It is removed from Terraform's state and stays on the server until "+
+					"l2msg_openai_settings points at another credential (then delete it by hand or import it again) or the instance is "+
+					"deleted, which removes it.", name, id))
+			return
+		}
+	}
+	resp.Diagnostics.AddError(fmt.Sprintf("Could not delete OpenAI credential %q of instance %q", id, name), describeChatbotError(openaiKind, err))
+}
+
+func (r *openaiCredentialResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	name, id, ok := splitImportID(req.ID)
+	if !ok {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("The import ID of an OpenAI credential is INSTANCE_NAME/CREDENTIAL_ID; got %q.", strings.TrimSpace(req.ID)))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_name"), name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
