@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 
 	// Aliased: the tests have a type named action.
@@ -132,7 +133,7 @@ func (p *l2msgProvider) Resources(context.Context) []func() resource.Resource {
 		NewInstanceResource,
 		NewProxyResource,
 		NewChatwootResource,
-	}, chatbotResources()...)
+	}, slices.Concat(streamResources(), chatbotResources())...)
 }
 
 func (p *l2msgProvider) DataSources(context.Context) []func() datasource.DataSource {
