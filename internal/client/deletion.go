@@ -73,15 +73,16 @@ func (d *deletions) sending() {
 
 // answered records an accepted delete as pending: from now on a poll can
 // confirm it, before or after its caller starts waiting.
-func (c *Client) answered(ctx context.Context, name string, accepted bool) {
+func (c *Client) answered(name string, accepted bool) {
 	d := &c.deletions
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.init()
 	d.inflight--
 	if accepted {
+		// Polled only once someone waits for it (a delete alone sends
+		// nothing more), but any poll sent from now on may confirm it.
 		d.pending[name] = &deletion{name: name, accepted: time.Now(), done: make(chan struct{})}
-		c.startPoller(ctx)
 	}
 	d.nudge()
 }
@@ -161,11 +162,16 @@ func isClosed(ch chan struct{}) bool {
 }
 
 // due returns the deletions the next poll should serve, and how long until
-// it should be sent; d.mu is held.
+// it should be sent: as soon as the first awaited one is due; none when
+// nobody waits. d.mu is held.
 func (d *deletions) due(now time.Time) (batch []*deletion, wait time.Duration) {
 	first := time.Time{}
 	for _, p := range d.pending {
 		if isClosed(p.done) {
+			continue
+		}
+		batch = append(batch, p)
+		if !p.awaited {
 			continue
 		}
 		at := p.next
@@ -179,9 +185,8 @@ func (d *deletions) due(now time.Time) (batch []*deletion, wait time.Duration) {
 		if first.IsZero() || at.Before(first) {
 			first = at
 		}
-		batch = append(batch, p)
 	}
-	if len(batch) == 0 {
+	if first.IsZero() { // nobody waits
 		return nil, 0
 	}
 	return batch, first.Sub(now)
