@@ -18,6 +18,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure        = (*chatwootResource)(nil)
 	_ resource.ResourceWithImportState      = (*chatwootResource)(nil)
+	_ resource.ResourceWithIdentity         = (*chatwootResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*chatwootResource)(nil)
 )
 
@@ -41,6 +42,7 @@ func (r *chatwootResource) Metadata(_ context.Context, req resource.MetadataRequ
 }
 
 func (r *chatwootResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	var plan chatwootModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -61,6 +63,7 @@ func (r *chatwootResource) Create(ctx context.Context, req resource.CreateReques
 }
 
 func (r *chatwootResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	var plan, state chatwootModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -178,6 +181,7 @@ func addChatwootWriteError(diags *diag.Diagnostics, action, name string, err err
 }
 
 func (r *chatwootResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
 	var state chatwootModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -254,6 +258,11 @@ func (r *chatwootResource) Delete(ctx context.Context, req resource.DeleteReques
 	default:
 		addIntegrationError(&resp.Diagnostics, chatwootKind, "switch off", name, err)
 	}
+}
+
+// IdentitySchema: see identity.go.
+func (r *chatwootResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = instanceIdentity.schema()
 }
 
 func (r *chatwootResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

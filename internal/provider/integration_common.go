@@ -70,16 +70,16 @@ func instanceForWrite(ctx context.Context, c *client.Client, name string, link t
 	return inst
 }
 
-// importByInstanceName takes the instance name as the import ID.
+// importByInstanceName imports a resource that is one per instance, whose
+// id is the instance name, by import ID or by identity.
 func importByInstanceName(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	name := req.ID
-	if strings.TrimSpace(name) == "" || strings.Contains(name, "/") {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("The import ID is the instance name: not empty and without a slash; got %q.", name))
+	instanceIdentity.importState(ctx, req, resp)
+	if resp.Diagnostics.HasError() {
 		return
 	}
+	var name types.String
+	resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("instance_name"), &name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_name"), name)...)
 }
 
 // integrationKind names an integration in messages, with the environment

@@ -18,6 +18,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure        = (*proxyResource)(nil)
 	_ resource.ResourceWithImportState      = (*proxyResource)(nil)
+	_ resource.ResourceWithIdentity         = (*proxyResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*proxyResource)(nil)
 )
 
@@ -62,6 +63,7 @@ func (r *proxyResource) Metadata(_ context.Context, req resource.MetadataRequest
 }
 
 func (r *proxyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	var plan proxyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -82,6 +84,7 @@ func (r *proxyResource) Create(ctx context.Context, req resource.CreateRequest, 
 }
 
 func (r *proxyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	var plan proxyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -197,6 +200,7 @@ func addProxyWriteError(diags *diag.Diagnostics, action, name string, p client.P
 }
 
 func (r *proxyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
 	var state proxyModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -257,6 +261,11 @@ func (r *proxyResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	if err != nil {
 		addIntegrationError(&resp.Diagnostics, proxyKind, "switch off", name, err)
 	}
+}
+
+// IdentitySchema: see identity.go.
+func (r *proxyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = instanceIdentity.schema()
 }
 
 func (r *proxyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
