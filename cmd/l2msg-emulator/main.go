@@ -48,6 +48,11 @@ type config struct {
 
 const apiKeyEnv = "L2MSG_EMULATOR_API_KEY"
 
+// defaultDeleteDelay makes deletes asynchronous, as on the real server
+// (seconds, sometimes minutes), so that a module tested against the
+// emulator meets the wait for a freed name that it will meet in production.
+const defaultDeleteDelay = 2 * time.Second
+
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
 	var cfg config
 	var kinds, disabled string
@@ -58,7 +63,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&cfg.apiKey, "api-key", "", "global API key (else $"+apiKeyEnv+"); required")
 	fs.StringVar(&cfg.prefix, "prefix", "", `path prefix, e.g. "/whatsapp" to look like l2msg`)
 	fs.StringVar(&cfg.addrFile, "addr-file", "", "write the listening address to this file once ready")
-	fs.DurationVar(&cfg.deleteDelay, "delete-delay", 0, "how long a deleted instance stays listed")
+	fs.DurationVar(&cfg.deleteDelay, "delete-delay", defaultDeleteDelay,
+		"how long a deleted instance stays listed, its name taken, as the real server's asynchronous delete (0: gone at once)")
 	fs.DurationVar(&cfg.latency, "latency", 0, "latency added to every API request")
 	fs.Float64Var(&cfg.faults.Rate, "fault-rate", 0, "share of API requests (0..1) that get a fault")
 	fs.Int64Var(&cfg.faults.Seed, "fault-seed", 1, "seed of the fault sequence")

@@ -58,7 +58,8 @@ func TestParseFlags(t *testing.T) {
 		t.Fatalf("missing key: %v", err)
 	}
 	cfg, err := parseFlags(nil, env, io.Discard)
-	if err != nil || cfg.apiKey != "from-env" || cfg.listen != "127.0.0.1:8080" {
+	// Deletes are asynchronous by default, as the README says.
+	if err != nil || cfg.apiKey != "from-env" || cfg.listen != "127.0.0.1:8080" || cfg.deleteDelay <= 0 {
 		t.Fatalf("%+v %v", cfg, err)
 	}
 	cfg, err = parseFlags([]string{"-api-key", "flag", "-prefix", "/whatsapp", "-delete-delay", "2s",

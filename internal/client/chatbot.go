@@ -78,7 +78,7 @@ func botPath(kind BotKind, route, id, instance string) string {
 // CreateBot creates a bot from its JSON body.
 func (c *Client) CreateBot(ctx context.Context, kind BotKind, instance string, body map[string]any) (*Bot, error) {
 	var row jsonObject
-	if _, err := c.do(ctx, http.MethodPost, botPath(kind, "create", "", instance), body, &row); err != nil {
+	if _, err := c.do(ctx, call{method: http.MethodPost, path: botPath(kind, "create", "", instance), instance: instance, in: body, out: &row}); err != nil {
 		return nil, err
 	}
 	return row.bot(), nil
@@ -88,7 +88,7 @@ func (c *Client) CreateBot(ctx context.Context, kind BotKind, instance string, b
 // again; fields left out keep their values.
 func (c *Client) UpdateBot(ctx context.Context, kind BotKind, instance, id string, body map[string]any) (*Bot, error) {
 	var row jsonObject
-	if _, err := c.do(ctx, http.MethodPut, botPath(kind, "update", id, instance), body, &row); err != nil {
+	if _, err := c.do(ctx, call{method: http.MethodPut, path: botPath(kind, "update", id, instance), instance: instance, in: body, out: &row}); err != nil {
 		return nil, err
 	}
 	return row.bot(), nil
@@ -98,7 +98,7 @@ func (c *Client) UpdateBot(ctx context.Context, kind BotKind, instance, id strin
 // failure (500), so a caller that must tell "already gone" apart lists
 // the bots first.
 func (c *Client) DeleteBot(ctx context.Context, kind BotKind, instance, id string) error {
-	_, err := c.do(ctx, http.MethodDelete, botPath(kind, "delete", id, instance), nil, nil)
+	_, err := c.do(ctx, call{method: http.MethodDelete, path: botPath(kind, "delete", id, instance), instance: instance})
 	return err
 }
 
@@ -107,7 +107,7 @@ func (c *Client) DeleteBot(ctx context.Context, kind BotKind, instance, id strin
 // fetch answers any bot id, whichever instance owns it.
 func (c *Client) ListBots(ctx context.Context, kind BotKind, instance string) ([]Bot, error) {
 	var rows []jsonObject
-	if _, err := c.do(ctx, http.MethodGet, botPath(kind, "find", "", instance), nil, &rows); err != nil {
+	if _, err := c.do(ctx, call{method: http.MethodGet, path: botPath(kind, "find", "", instance), instance: instance, out: &rows}); err != nil {
 		return nil, err
 	}
 	out := make([]Bot, 0, len(rows))
@@ -121,7 +121,7 @@ func (c *Client) ListBots(ctx context.Context, kind BotKind, instance string) ([
 // body["fallbackId"].
 func (c *Client) SetBotSettings(ctx context.Context, kind BotKind, instance string, body map[string]any) (*BotSettings, error) {
 	var row jsonObject
-	if _, err := c.do(ctx, http.MethodPost, botPath(kind, "settings", "", instance), body, &row); err != nil {
+	if _, err := c.do(ctx, call{method: http.MethodPost, path: botPath(kind, "settings", "", instance), instance: instance, in: body, out: &row}); err != nil {
 		return nil, err
 	}
 	return row.settings(), nil
@@ -130,7 +130,7 @@ func (c *Client) SetBotSettings(ctx context.Context, kind BotKind, instance stri
 // FetchBotSettings reads a kind's defaults.
 func (c *Client) FetchBotSettings(ctx context.Context, kind BotKind, instance string) (*BotSettings, error) {
 	var row jsonObject
-	isNull, err := c.do(ctx, http.MethodGet, botPath(kind, "fetchSettings", "", instance), nil, &row)
+	isNull, err := c.do(ctx, call{method: http.MethodGet, path: botPath(kind, "fetchSettings", "", instance), instance: instance, out: &row})
 	if err != nil {
 		return nil, err
 	}
@@ -143,8 +143,8 @@ func (c *Client) FetchBotSettings(ctx context.Context, kind BotKind, instance st
 // CreateOpenAICreds registers an OpenAI API key under a name.
 func (c *Client) CreateOpenAICreds(ctx context.Context, instance, name, apiKey string) (*OpenAICreds, error) {
 	var row jsonObject
-	body := map[string]string{"name": name, "apiKey": apiKey}
-	if _, err := c.do(ctx, http.MethodPost, pathFor("/openai/creds", instance), body, &row); err != nil {
+	body := openAICredsBody{"name": name, "apiKey": apiKey}
+	if _, err := c.do(ctx, call{method: http.MethodPost, path: pathFor("/openai/creds", instance), instance: instance, in: body, out: &row}); err != nil {
 		return nil, err
 	}
 	return row.creds(), nil
@@ -153,7 +153,7 @@ func (c *Client) CreateOpenAICreds(ctx context.Context, instance, name, apiKey s
 // ListOpenAICreds returns the instance's OpenAI credentials.
 func (c *Client) ListOpenAICreds(ctx context.Context, instance string) ([]OpenAICreds, error) {
 	var rows []jsonObject
-	if _, err := c.do(ctx, http.MethodGet, pathFor("/openai/creds", instance), nil, &rows); err != nil {
+	if _, err := c.do(ctx, call{method: http.MethodGet, path: pathFor("/openai/creds", instance), instance: instance, out: &rows}); err != nil {
 		return nil, err
 	}
 	out := make([]OpenAICreds, 0, len(rows))
@@ -166,7 +166,7 @@ func (c *Client) ListOpenAICreds(ctx context.Context, instance string) ([]OpenAI
 // DeleteOpenAICreds deletes a credential. The server deletes every bot
 // that uses it too, and refuses while the OpenAI defaults point at it.
 func (c *Client) DeleteOpenAICreds(ctx context.Context, instance, id string) error {
-	_, err := c.do(ctx, http.MethodDelete, pathFor("/openai/creds/"+url.PathEscape(id), instance), nil, nil)
+	_, err := c.do(ctx, call{method: http.MethodDelete, path: pathFor("/openai/creds/"+url.PathEscape(id), instance), instance: instance})
 	return err
 }
 
@@ -254,3 +254,8 @@ func (o jsonObject) creds() *OpenAICreds {
 	}
 	return c
 }
+
+// openAICredsBody carries an OpenAI key, which an error must never repeat.
+type openAICredsBody map[string]string
+
+func (b openAICredsBody) secretValues() []string { return []string{b["apiKey"]} }

@@ -30,6 +30,11 @@ const DefaultBaseURL = "https://api.l2msg.com/whatsapp"
 // proxy that answers with a large HTML page cannot balloon memory.
 const maxErrorBody = 64 << 10
 
+// maxSuccessBody bounds a success answer. The largest is an unfiltered
+// fetchInstances: about 1.5 KB a row, so this holds tens of thousands of
+// instances, and a server that answers more is failing, not large.
+const maxSuccessBody = 64 << 20
+
 // Config holds what a Client needs. APIKey is sent as the `apikey` header and
 // is never part of an error or log line.
 type Config struct {
@@ -72,9 +77,15 @@ type Client struct {
 
 	limiter *rate.Limiter // nil: no limit
 	listing listing
+	maxBody int64 // maxSuccessBody; tests lower it
 }
 
 // New validates cfg and returns a Client.
+//
+// One client serves one Terraform walk (one plan, apply or refresh): reads
+// share one fetchInstances listing (LookupInstance) that this client drops
+// on every write it makes, but not on writes made by others. A client kept
+// for longer would serve a listing up to listingMaxAge old.
 func New(cfg Config) (*Client, error) {
 	base := cfg.BaseURL
 	if base == "" {
@@ -137,6 +148,7 @@ func New(cfg Config) (*Client, error) {
 		maxRetryDelay: maxDelay,
 		log:           cfg.Log,
 		limiter:       limiter,
+		maxBody:       maxSuccessBody,
 	}, nil
 }
 
@@ -149,25 +161,41 @@ func pathFor(route, name string) string {
 	return route + "/" + url.PathEscape(name)
 }
 
+// call is one API request.
+type call struct {
+	method, path string
+	// instance is the instance the route is about: only a 404 that names
+	// it means the instance is gone.
+	instance string
+	in, out  any
+	// key, when set, is sent instead of the client's key: create's check
+	// that an instance answers to the key it was created with.
+	key string
+}
+
+// secretHolder is a request body that carries secrets (an instance key,
+// webhook header values), which an error must never repeat.
+type secretHolder interface{ secretValues() []string }
+
 // do sends one request, retrying it as retry.go describes. A non-2xx
 // answer becomes an *APIError; a 2xx answer is decoded into out unless out
 // is nil. The returned bool reports whether the body was the literal JSON
 // null or empty, which the find routes use for "none". A failure that
 // leaves a create's outcome unknown is an *AmbiguousError.
-func (c *Client) do(ctx context.Context, method, path string, in, out any) (isNull bool, err error) {
-	raw, err := c.send(ctx, method, path, in)
+func (c *Client) do(ctx context.Context, cl call) (isNull bool, err error) {
+	raw, err := c.send(ctx, cl)
 	if err != nil {
 		return false, err
 	}
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
 		return true, nil
 	}
-	if out == nil {
+	if cl.out == nil {
 		return false, nil
 	}
-	if err := decodeJSON(raw, out); err != nil {
-		err = fmt.Errorf("%s %s: decoding the server's answer: %w", method, path, err)
-		if !idempotent(method, path) {
+	if err := decodeJSON(raw, cl.out); err != nil {
+		err = fmt.Errorf("%s %s: decoding the server's answer: %w", cl.method, cl.path, err)
+		if !idempotent(cl.method, cl.path) {
 			// The server said it did the work; only its answer is lost.
 			err = &AmbiguousError{Err: err}
 		}
@@ -178,10 +206,11 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) (isNu
 
 // send is do without the decoding: it returns the 2xx answer's body,
 // trimmed, for routes where an empty body and "null" mean different things.
-func (c *Client) send(ctx context.Context, method, path string, in any) ([]byte, error) {
+func (c *Client) send(ctx context.Context, cl call) ([]byte, error) {
+	method, path := cl.method, cl.path
 	var body any
-	if in != nil {
-		b, err := json.Marshal(in)
+	if cl.in != nil {
+		b, err := json.Marshal(cl.in)
 		if err != nil {
 			return nil, fmt.Errorf("encoding %s %s request: %w", method, path, err)
 		}
@@ -194,10 +223,10 @@ func (c *Client) send(ctx context.Context, method, path string, in any) ([]byte,
 	if err != nil {
 		return nil, fmt.Errorf("building %s %s request: %w", method, path, err)
 	}
-	req.Header.Set("apikey", c.apiKey)
+	req.Header.Set("apikey", cmp.Or(cl.key, c.apiKey))
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
-	if in != nil {
+	if cl.in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 
@@ -208,7 +237,7 @@ func (c *Client) send(ctx context.Context, method, path string, in any) ([]byte,
 	}
 	// The limiter is waited on before every attempt, retries included
 	// (exchange.onRequest), so a burst of retries stays under the rate too.
-	x := c.newExchange(ctx, method, path)
+	x := c.newExchange(ctx, cl)
 	resp, err := x.retryClient().Do(req)
 	if err != nil {
 		if resp != nil {
@@ -231,7 +260,7 @@ func (c *Client) send(ctx context.Context, method, path string, in any) ([]byte,
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		apiErr := c.newAPIError(method, path, resp, raw)
+		apiErr := x.newAPIError(resp, raw)
 		apiErr.Attempts = x.attempts
 		x.log(LogDebug, "l2msg API answered with an error", map[string]any{"method": method, "path": path, "attempt": x.attempts, "status": resp.StatusCode})
 		if !x.idempotent && resp.StatusCode >= 500 {
@@ -241,7 +270,7 @@ func (c *Client) send(ctx context.Context, method, path string, in any) ([]byte,
 	}
 	x.log(LogDebug, "l2msg API answered", map[string]any{"method": method, "path": path, "attempt": x.attempts, "status": resp.StatusCode})
 
-	raw, err := readBody(resp)
+	raw, err := readBody(resp, c.maxBody)
 	if err != nil {
 		err = &TransportError{Method: method, Path: path, Err: err, Attempts: x.attempts}
 		if !x.idempotent {
@@ -252,32 +281,28 @@ func (c *Client) send(ctx context.Context, method, path string, in any) ([]byte,
 	return bytes.TrimSpace(raw), nil
 }
 
-// readBody reads a success answer into a buffer sized from Content-Length
-// when the server sent one: a large listing then takes one allocation instead
-// of a dozen doublings. The hint is capped so that a lying header cannot
-// reserve much memory up front.
-func readBody(resp *http.Response) ([]byte, error) {
-	n := resp.ContentLength
-	if n <= 0 || n > 32<<20 {
-		return io.ReadAll(resp.Body)
+// errBodyTooLarge is a success answer longer than the client reads.
+var errBodyTooLarge = errors.New("the answer is larger than the client reads")
+
+// readBody reads a success answer of at most limit bytes, into a buffer
+// sized from Content-Length when the server sent one: a large listing then
+// takes one allocation instead of a dozen doublings. A longer answer is an
+// error, whatever Content-Length claims, so a misbehaving server cannot
+// balloon memory.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	if resp.ContentLength > limit {
+		return nil, fmt.Errorf("%w (%d bytes): Content-Length is %d", errBodyTooLarge, limit, resp.ContentLength)
 	}
 	var buf bytes.Buffer
-	buf.Grow(int(n) + bytes.MinRead)
-	_, err := buf.ReadFrom(resp.Body)
-	return buf.Bytes(), err
+	if n := resp.ContentLength; n > 0 {
+		buf.Grow(int(n) + bytes.MinRead)
+	}
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if n > limit {
+		return nil, fmt.Errorf("%w (%d bytes)", errBodyTooLarge, limit)
+	}
+	return buf.Bytes(), nil
 }
-
-// TransportError is a request that got no HTTP answer: connection refused,
-// reset, or timed out.
-type TransportError struct {
-	Method, Path string
-	Err          error
-	// Attempts is how many times the request was sent.
-	Attempts int
-}
-
-func (e *TransportError) Error() string {
-	return fmt.Sprintf("%s %s: %v%s", e.Method, e.Path, e.Err, attemptsNote(e.Attempts))
-}
-
-func (e *TransportError) Unwrap() error { return e.Err }

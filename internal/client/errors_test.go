@@ -131,7 +131,7 @@ func TestAPIErrorEnvelopes(t *testing.T) {
 				w.WriteHeader(tt.status)
 				_, _ = io.WriteString(w, tt.body)
 			})
-			err := c.Restart(context.Background(), "x")
+			err := restart(context.Background(), c, "x")
 			var apiErr *APIError
 			if !errors.As(err, &apiErr) {
 				t.Fatalf("error = %T %v, want *APIError", err, err)
@@ -166,7 +166,7 @@ func TestAPIErrorPlainJSONStringBody(t *testing.T) {
 	// A body that is a bare JSON string is not an envelope; the text must
 	// still reach the user.
 	c, _ := newTestClient(t, "", reply(401, `"Unauthorized"`))
-	err := c.Restart(context.Background(), "x")
+	err := restart(context.Background(), c, "x")
 	if !IsUnauthorized(err) {
 		t.Fatalf("IsUnauthorized(%v) = false", err)
 	}
@@ -179,7 +179,7 @@ func TestAPIErrorTruncationKeepsUTF8(t *testing.T) {
 	// 499 ASCII bytes then two-byte runes: byte 500 falls inside a rune.
 	body := strings.Repeat("a", 499) + strings.Repeat("ç", 100)
 	c, _ := newTestClient(t, "", reply(502, body))
-	err := c.Restart(context.Background(), "x")
+	err := restart(context.Background(), c, "x")
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || len(apiErr.Messages) != 1 {
 		t.Fatalf("error = %v", err)
@@ -204,7 +204,7 @@ func TestAPIErrorHugeBodyIsBounded(t *testing.T) {
 			}
 		}
 	})
-	err := c.Restart(context.Background(), "x")
+	err := restart(context.Background(), c, "x")
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 502 {
 		t.Fatalf("error = %v", err)
@@ -235,7 +235,7 @@ func TestAPIKeyNeverInError(t *testing.T) {
 	for _, tt := range echoes {
 		t.Run(tt.name, func(t *testing.T) {
 			c, _ := newTestClient(t, "", reply(tt.status, tt.body))
-			err := c.Restart(context.Background(), "x")
+			err := restart(context.Background(), c, "x")
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -257,7 +257,7 @@ func TestAPIKeyNeverInError(t *testing.T) {
 }
 
 func TestPredicates(t *testing.T) {
-	mk := func(code int) error { return &APIError{StatusCode: code, Method: "GET", Path: "/p", Enveloped: true} }
+	mk := func(code int) error { return &APIError{StatusCode: code, Method: "GET", Path: "/p", Gone: true} }
 	tests := []struct {
 		name                                string
 		err                                 error
@@ -279,7 +279,7 @@ func TestPredicates(t *testing.T) {
 		{name: "wrapped with %v loses the type", err: fmt.Errorf("reading: %v", mk(404))}, //nolint:errorlint // the point of the case
 		// A 404 page from a proxy or a base URL without /whatsapp must not
 		// read as "instance gone", or every instance would leave state.
-		{name: "404 without the API's envelope", err: &APIError{StatusCode: 404, Method: "GET", Path: "/p"}},
+		{name: "404 not saying the instance is gone", err: &APIError{StatusCode: 404, Method: "GET", Path: "/p"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -307,7 +307,7 @@ func TestPredicatesFromServer(t *testing.T) {
 		{404, IsNotFound}, {403, IsForbidden}, {401, IsUnauthorized}, {400, IsBadRequest},
 	} {
 		t.Run(http.StatusText(tt.status), func(t *testing.T) {
-			c, _ := newTestClient(t, "", reply(tt.status, `{"status":0,"response":{"message":["m"]}}`))
+			c, _ := newTestClient(t, "", reply(tt.status, `{"status":0,"response":{"message":["The \"x\" instance does not exist"]}}`))
 			_, err := c.FindSettings(context.Background(), "x")
 			if !tt.is(err) {
 				t.Errorf("predicate false for %v", err)
@@ -320,7 +320,7 @@ func TestPredicatesFromServer(t *testing.T) {
 }
 
 func TestAPIErrorString(t *testing.T) {
-	e := &APIError{StatusCode: 404, Method: "GET", Path: "/instance/fetchInstances?instanceName=x", Messages: []string{"a", "b"}}
+	e := &APIError{StatusCode: 404, Method: "GET", Path: "/instance/fetchInstances?instanceName=x", Messages: []string{"a", "b"}, Gone: true}
 	if got, want := e.Error(), "GET /instance/fetchInstances?instanceName=x: 404 Not Found: a; b"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}

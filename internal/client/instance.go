@@ -10,57 +10,12 @@ import (
 	"time"
 )
 
-// CreateInstance creates an instance. Integration is always sent: v2
-// servers reject a create without it.
-func (c *Client) CreateInstance(ctx context.Context, req CreateRequest) (*CreateResult, error) {
-	body := createBody{
-		InstanceName: req.InstanceName,
-		Integration:  req.Integration,
-		Token:        req.Token,
-		QRCode:       req.QRCode,
-		Number:       req.Number,
-		settingsBody: newSettingsBody(req.Settings),
-	}
-	if body.Integration == "" {
-		body.Integration = IntegrationBaileys
-	}
-	if req.Webhook != nil {
-		wb := newWebhookBody(*req.Webhook)
-		wb.Enabled = true
-		body.Webhook = &wb
-	}
-	var ans wireCreateAnswer
-	if _, err := c.do(ctx, http.MethodPost, "/instance/create", body, &ans); err != nil {
-		return nil, err
-	}
-	res := &CreateResult{
-		Instance: Instance{
-			Name:        ans.Instance.InstanceName,
-			ID:          ans.Instance.InstanceID,
-			Integration: integrationName(ans.Instance.Integration),
-			Status:      ans.Instance.Status,
-			Number:      req.Number,
-		},
-		APIKey:   ans.apiKey(),
-		Settings: ans.Settings.settings(),
-		QRCode:   ans.QRCode.qrcode(),
-	}
-	if res.Instance.Name == "" {
-		res.Instance.Name = req.InstanceName
-	}
-	if res.Instance.Integration == "" {
-		res.Instance.Integration = body.Integration
-	}
-	res.Instance.Token = res.APIKey
-	return res, nil
-}
-
 // FetchInstance returns one instance by name. An unknown name is an
 // *APIError for which IsNotFound is true.
 func (c *Client) FetchInstance(ctx context.Context, name string) (*Instance, error) {
 	var list wireInstanceList
 	path := "/instance/fetchInstances?instanceName=" + url.QueryEscape(name)
-	isNull, err := c.do(ctx, http.MethodGet, path, nil, &list)
+	isNull, err := c.do(ctx, call{method: http.MethodGet, path: path, instance: name, out: &list})
 	if err != nil {
 		return nil, err
 	}
@@ -75,15 +30,15 @@ func (c *Client) FetchInstance(ctx context.Context, name string) (*Instance, err
 	}
 	return nil, &APIError{
 		StatusCode: http.StatusNotFound, Method: http.MethodGet, Path: path,
-		Messages:  []string{fmt.Sprintf("Instance %q not found", name)},
-		Enveloped: true,
+		Messages: []string{goneMessages(name)[1]},
+		Gone:     true,
 	}
 }
 
 // FetchInstances returns every instance the key can see.
 func (c *Client) FetchInstances(ctx context.Context) ([]Instance, error) {
 	var list wireInstanceList
-	if _, err := c.do(ctx, http.MethodGet, "/instance/fetchInstances", nil, &list); err != nil {
+	if _, err := c.do(ctx, call{method: http.MethodGet, path: "/instance/fetchInstances", out: &list}); err != nil {
 		return nil, err
 	}
 	return list.instances(), nil
@@ -94,15 +49,15 @@ func (c *Client) FetchInstances(ctx context.Context) ([]Instance, error) {
 // Servers older than v2.2.1 refuse to delete a connected instance; then the
 // instance is logged out and the delete tried once more.
 func (c *Client) DeleteInstance(ctx context.Context, name string) error {
-	path := pathFor("/instance/delete", name)
-	_, err := c.do(ctx, http.MethodDelete, path, nil, nil)
+	del := call{method: http.MethodDelete, path: pathFor("/instance/delete", name), instance: name}
+	_, err := c.do(ctx, del)
 	if err == nil || !IsBadRequest(err) || !mentionsDisconnect(err) {
 		return err
 	}
 	if lerr := c.Logout(ctx, name); lerr != nil && !IsBadRequest(lerr) {
 		return errors.Join(err, lerr)
 	}
-	_, err = c.do(ctx, http.MethodDelete, path, nil, nil)
+	_, err = c.do(ctx, del)
 	return err
 }
 
@@ -123,10 +78,10 @@ func (c *Client) WaitForDeletion(ctx context.Context, name string, maxPoll time.
 		switch {
 		case IsNotFound(err):
 			return true, nil
-		case IsUnauthorized(err) || IsForbidden(err):
-			// A refused key will not heal by waiting; other errors are
-			// retried, so a flaky poll does not fail a destroy that the
-			// server has already accepted.
+		case IsUnauthorized(err) || IsForbidden(err) || isWrongPlace(err):
+			// A refused key or a wrong base URL will not heal by
+			// waiting; other errors are retried, so a flaky poll does
+			// not fail a destroy that the server has already accepted.
 			return false, err
 		}
 		return false, nil
@@ -147,7 +102,7 @@ func (c *Client) Connect(ctx context.Context, name, number string) (*ConnectResu
 	// A GET that changes the instance's state: the listing no longer holds.
 	defer c.listing.invalidate()
 	var ans wireConnect
-	if _, err := c.do(ctx, http.MethodGet, path, nil, &ans); err != nil {
+	if _, err := c.do(ctx, call{method: http.MethodGet, path: path, instance: name, out: &ans}); err != nil {
 		return nil, err
 	}
 	res := &ConnectResult{QRCode: ans.qrcode()}
@@ -160,7 +115,7 @@ func (c *Client) Connect(ctx context.Context, name, number string) (*ConnectResu
 // ConnectionState returns open, close or connecting.
 func (c *Client) ConnectionState(ctx context.Context, name string) (string, error) {
 	var ans wireState
-	if _, err := c.do(ctx, http.MethodGet, pathFor("/instance/connectionState", name), nil, &ans); err != nil {
+	if _, err := c.do(ctx, call{method: http.MethodGet, path: pathFor("/instance/connectionState", name), instance: name, out: &ans}); err != nil {
 		return "", err
 	}
 	if ans.Instance == nil {
@@ -173,7 +128,7 @@ func (c *Client) ConnectionState(ctx context.Context, name string) (string, erro
 // must pair again. On an instance that is not connected the server answers
 // 400; the error then also matches ErrNotConnected.
 func (c *Client) Logout(ctx context.Context, name string) error {
-	_, err := c.do(ctx, http.MethodDelete, pathFor("/instance/logout", name), nil, nil)
+	_, err := c.do(ctx, call{method: http.MethodDelete, path: pathFor("/instance/logout", name), instance: name})
 	if IsBadRequest(err) {
 		return fmt.Errorf("%w: %w", ErrNotConnected, err)
 	}
@@ -187,7 +142,7 @@ func (c *Client) Logout(ctx context.Context, name string) error {
 func (c *Client) Restart(ctx context.Context, name string) error {
 	path := pathFor("/instance/restart", name)
 	var ans wireFailure
-	if _, err := c.do(ctx, http.MethodPost, path, nil, &ans); err != nil {
+	if _, err := c.do(ctx, call{method: http.MethodPost, path: path, instance: name, out: &ans}); err != nil {
 		return err
 	}
 	if !ans.Error {
@@ -202,7 +157,7 @@ func (c *Client) Restart(ctx context.Context, name string) error {
 
 // SetSettings replaces the instance's settings.
 func (c *Client) SetSettings(ctx context.Context, name string, s Settings) error {
-	_, err := c.do(ctx, http.MethodPost, pathFor("/settings/set", name), newSettingsBody(s), nil)
+	_, err := c.do(ctx, call{method: http.MethodPost, path: pathFor("/settings/set", name), instance: name, in: newSettingsBody(s)})
 	return err
 }
 
@@ -210,7 +165,7 @@ func (c *Client) SetSettings(ctx context.Context, name string, s Settings) error
 // none (it answers the literal null).
 func (c *Client) FindSettings(ctx context.Context, name string) (*Settings, error) {
 	var ws wireSettings
-	isNull, err := c.do(ctx, http.MethodGet, pathFor("/settings/find", name), nil, &ws)
+	isNull, err := c.do(ctx, call{method: http.MethodGet, path: pathFor("/settings/find", name), instance: name, out: &ws})
 	if err != nil || isNull {
 		return nil, err
 	}
@@ -220,17 +175,15 @@ func (c *Client) FindSettings(ctx context.Context, name string) (*Settings, erro
 // SetWebhook writes every field of the webhook. To turn a webhook off, send
 // Enabled false with the old URL; the server then stores no events.
 func (c *Client) SetWebhook(ctx context.Context, name string, w Webhook) error {
-	body := struct {
-		Webhook webhookBody `json:"webhook"`
-	}{newWebhookBody(w)}
-	_, err := c.do(ctx, http.MethodPost, pathFor("/webhook/set", name), body, nil)
+	body := webhookSetBody{Webhook: newWebhookBody(w)}
+	_, err := c.do(ctx, call{method: http.MethodPost, path: pathFor("/webhook/set", name), instance: name, in: body})
 	return err
 }
 
 // FindWebhook returns the instance's webhook, or nil when none was ever set.
 func (c *Client) FindWebhook(ctx context.Context, name string) (*Webhook, error) {
 	var ww wireWebhook
-	isNull, err := c.do(ctx, http.MethodGet, pathFor("/webhook/find", name), nil, &ww)
+	isNull, err := c.do(ctx, call{method: http.MethodGet, path: pathFor("/webhook/find", name), instance: name, out: &ww})
 	if err != nil || isNull {
 		return nil, err
 	}

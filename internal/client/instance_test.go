@@ -74,7 +74,7 @@ func TestRoutes(t *testing.T) {
 		},
 		{
 			name:   "Restart",
-			call:   func(ctx context.Context, c *Client, n string) error { return c.Restart(ctx, n) },
+			call:   func(ctx context.Context, c *Client, n string) error { return restart(ctx, c, n) },
 			method: "POST", path: "/instance/restart", answer: stateAnswer,
 		},
 		{
@@ -170,7 +170,7 @@ func TestRoutes(t *testing.T) {
 				checkQuery(t, r, func(n string) map[string]string { return map[string]string{"instanceName": n} }, nm.name)
 			})
 			t.Run(prefix+"CreateInstance/"+nm.name, func(t *testing.T) {
-				c, rec := newTestClient(t, prefix, reply(201, `{"instance":{"status":"created"},"hash":{"apikey":"k"}}`))
+				c, rec := newTestClient(t, prefix, reply(201, `{"instance":{"instanceId":"i-1","status":"created"},"hash":{"apikey":"k"}}`))
 				res, err := c.CreateInstance(context.Background(), CreateRequest{InstanceName: nm.name})
 				if err != nil {
 					t.Fatal(err)
@@ -477,9 +477,9 @@ func TestCreateInstanceSparseAnswer(t *testing.T) {
 
 func TestCreateInstanceNoHash(t *testing.T) {
 	for _, body := range []string{
-		`{"instance":{"instanceName":"sales","status":"close"}}`,
-		`{"instance":{"instanceName":"sales","status":"close"},"hash":null}`,
-		`{"instance":{"instanceName":"sales","status":"close"},"hash":{}}`,
+		`{"instance":{"instanceName":"sales","instanceId":"i","status":"close"}}`,
+		`{"instance":{"instanceName":"sales","instanceId":"i","status":"close"},"hash":null}`,
+		`{"instance":{"instanceName":"sales","instanceId":"i","status":"close"},"hash":{}}`,
 	} {
 		c, _ := newTestClient(t, "", reply(201, body))
 		res, err := c.CreateInstance(context.Background(), CreateRequest{InstanceName: "sales"})

@@ -82,14 +82,14 @@ func (w *wireProxy) proxy() *Proxy {
 // until ctx ends. A failed test is a 400 "Invalid proxy". The server does
 // not check that its write succeeded: read the proxy back to be sure.
 func (c *Client) SetProxy(ctx context.Context, name string, p Proxy) error {
-	_, err := c.do(ctx, http.MethodPost, pathFor("/proxy/set", name), proxyBody(p), nil)
+	_, err := c.do(ctx, call{method: http.MethodPost, path: pathFor("/proxy/set", name), instance: name, in: proxyBody(p)})
 	return err
 }
 
 // FindProxy returns the instance's proxy, or nil when it has none.
 func (c *Client) FindProxy(ctx context.Context, name string) (*Proxy, error) {
 	var wp wireProxy
-	isNull, err := c.do(ctx, http.MethodGet, pathFor("/proxy/find", name), nil, &wp)
+	isNull, err := c.do(ctx, call{method: http.MethodGet, path: pathFor("/proxy/find", name), instance: name, out: &wp})
 	if err != nil || isNull {
 		return nil, err
 	}
@@ -215,7 +215,7 @@ func (c *Client) SetChatwoot(ctx context.Context, name string, cw Chatwoot, auto
 		body.IgnoreJids = []string{}
 	}
 	var echo wireChatwoot
-	isNull, err := c.do(ctx, http.MethodPost, pathFor("/chatwoot/set", name), body, &echo)
+	isNull, err := c.do(ctx, call{method: http.MethodPost, path: pathFor("/chatwoot/set", name), instance: name, in: body, out: &echo})
 	if err != nil {
 		return nil, err
 	}
@@ -230,7 +230,7 @@ func (c *Client) SetChatwoot(ctx context.Context, name string, cw Chatwoot, auto
 // configuration by its empty webhook_url).
 func (c *Client) FindChatwoot(ctx context.Context, name string) (*Chatwoot, error) {
 	var w wireChatwoot
-	isNull, err := c.do(ctx, http.MethodGet, pathFor("/chatwoot/find", name), nil, &w)
+	isNull, err := c.do(ctx, call{method: http.MethodGet, path: pathFor("/chatwoot/find", name), instance: name, out: &w})
 	if err != nil || isNull {
 		return nil, err
 	}
@@ -291,3 +291,6 @@ func (inst *Instance) cloneRows() {
 	}
 	inst.Streams = cloneStreams(inst.Streams)
 }
+
+func (b proxyBody) secretValues() []string    { return []string{b.Password} }
+func (b chatwootBody) secretValues() []string { return []string{b.Token} }

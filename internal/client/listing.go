@@ -91,13 +91,10 @@ func (c *Client) LookupInstance(ctx context.Context, name string) (*Instance, er
 // many lookups ask at the same time. The error is only ever ctx's.
 func (c *Client) sharedListing(ctx context.Context) (*listingSnapshot, error) {
 	l := &c.listing
-	l.mu.Lock()
-	if s := l.snap; s != nil && s.gen == l.gen && l.fresh(s) {
-		l.mu.Unlock()
+	s, gen := l.current()
+	if s != nil {
 		return s, nil
 	}
-	gen := l.gen
-	l.mu.Unlock()
 
 	// The fetch carries the first caller's values but not its
 	// cancellation: one lookup giving up must not fail the others waiting
@@ -105,6 +102,12 @@ func (c *Client) sharedListing(ctx context.Context) (*listingSnapshot, error) {
 	// whose context ends stops waiting without stopping it.
 	detached := context.WithoutCancel(ctx)
 	answer := l.fetches.DoChan(strconv.FormatUint(gen, 10), func() (any, error) {
+		// A fetch that ended between current() above and DoChan has
+		// left the group but kept its answer: use it rather than fetch
+		// again.
+		if s, _ := l.current(); s != nil && s.gen == gen {
+			return s, nil
+		}
 		return c.fetchListing(detached, gen), nil
 	})
 	select {
@@ -114,6 +117,17 @@ func (c *Client) sharedListing(ctx context.Context) (*listingSnapshot, error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// current returns the kept listing when it is of the current generation
+// and fresh, and the current generation either way.
+func (l *listing) current() (*listingSnapshot, uint64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if s := l.snap; s != nil && s.gen == l.gen && l.fresh(s) {
+		return s, l.gen
+	}
+	return nil, l.gen
 }
 
 func (l *listing) fresh(s *listingSnapshot) bool {

@@ -69,7 +69,8 @@ func (f *fleetServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		f.mu.Unlock()
 		if !ok {
-			reply(404, `{"status":404,"error":"Not Found","response":{"message":["Instance not found"]}}`)(w, r)
+			msg, _ := json.Marshal(`Instance "` + name + `" not found`)
+			reply(404, `{"status":404,"error":"Not Found","response":{"message":[`+string(msg)+`]}}`)(w, r)
 			return
 		}
 		reply(200, string(body))(w, r)
@@ -187,14 +188,18 @@ func TestEveryWriteInvalidatesTheListing(t *testing.T) {
 	ctx := context.Background()
 	writes := map[string]func(*Client) error{
 		"create": func(c *Client) error {
-			_, err := c.CreateInstance(ctx, CreateRequest{InstanceName: "a"})
-			return err
+			// The fake server's {} is no instance: an ambiguous create,
+			// which is still a write.
+			if _, err := c.CreateInstance(ctx, CreateRequest{InstanceName: "a"}); !IsAmbiguous(err) {
+				return fmt.Errorf("create = %w, want ambiguous", err)
+			}
+			return nil
 		},
 		"delete":       func(c *Client) error { return c.DeleteInstance(ctx, "a") },
 		"settings/set": func(c *Client) error { return c.SetSettings(ctx, "a", Settings{}) },
 		"webhook/set":  func(c *Client) error { return c.SetWebhook(ctx, "a", Webhook{URL: "https://x"}) },
 		"logout":       func(c *Client) error { return c.Logout(ctx, "a") },
-		"restart":      func(c *Client) error { return c.Restart(ctx, "a") },
+		"restart":      func(c *Client) error { return restart(ctx, c, "a") },
 		"connect": func(c *Client) error {
 			_, err := c.Connect(ctx, "a", "")
 			// The fake server has no connect route; the call still

@@ -39,27 +39,6 @@ const (
 // the wait; never a header or a body.
 type LogFunc func(ctx context.Context, level LogLevel, msg string, fields map[string]any)
 
-// AmbiguousError is a request that is not safe to repeat (a create) which
-// failed after it may have reached the server: a 5xx answer, a dropped
-// connection, a timeout. The server may have done the work: look before
-// trying again.
-type AmbiguousError struct {
-	Err error
-}
-
-func (e *AmbiguousError) Error() string {
-	return e.Err.Error() + " (the server may have completed the request before failing)"
-}
-
-func (e *AmbiguousError) Unwrap() error { return e.Err }
-
-// IsAmbiguous reports a failed request whose outcome on the server is
-// unknown.
-func IsAmbiguous(err error) bool {
-	var amb *AmbiguousError
-	return errors.As(err, &amb)
-}
-
 // idempotent reports whether sending the request twice has the same effect
 // as sending it once. The settings, webhook and integration set routes are
 // upserts (a chatwoot/set with autoCreate calls Chatwoot again, which finds
@@ -183,12 +162,23 @@ type exchange struct {
 	ctx        context.Context
 	method     string
 	path       string
+	instance   string
 	idempotent bool
 	attempts   int
+	// secrets are every secret the request carries: the key it is sent
+	// with and the secrets of its body.
+	secrets []string
 }
 
-func (c *Client) newExchange(ctx context.Context, method, path string) *exchange {
-	return &exchange{c: c, ctx: ctx, method: method, path: path, idempotent: idempotent(method, path)}
+func (c *Client) newExchange(ctx context.Context, cl call) *exchange {
+	secrets := []string{c.apiKey, cl.key}
+	if h, ok := cl.in.(secretHolder); ok {
+		secrets = append(secrets, h.secretValues()...)
+	}
+	return &exchange{
+		c: c, ctx: ctx, method: cl.method, path: cl.path, instance: cl.instance,
+		idempotent: idempotent(cl.method, cl.path), secrets: secrets,
+	}
 }
 
 // retryClient wires the exchange into retryablehttp, which owns the loop:
@@ -252,15 +242,19 @@ func (x *exchange) fields() map[string]any {
 }
 
 func (x *exchange) log(level LogLevel, msg string, fields map[string]any) {
-	if x.c.log != nil {
-		x.c.log(x.ctx, level, msg, fields)
+	x.c.logf(x.ctx, level, msg, fields)
+}
+
+func (c *Client) logf(ctx context.Context, level LogLevel, msg string, fields map[string]any) {
+	if c.log != nil {
+		c.log(ctx, level, msg, fields)
 	}
 }
 
-// Backoff waits before a caller's own retry of a request (a create whose
-// failure was resolved as "not done"), the same way the client waits
-// between attempts. It returns early with the context's error.
-func (c *Client) Backoff(ctx context.Context, attempt int) error {
+// backoff waits before CreateOrAdopt's own retry of a create whose failure
+// was resolved as "not done", the same way the client waits between
+// attempts. It returns early with the context's error.
+func (c *Client) backoff(ctx context.Context, attempt int) error {
 	t := time.NewTimer(retryDelay(c.minRetryDelay, c.maxRetryDelay, attempt, nil, time.Now(), rand.Float64()))
 	defer t.Stop()
 	select {
@@ -270,9 +264,6 @@ func (c *Client) Backoff(ctx context.Context, attempt int) error {
 		return nil
 	}
 }
-
-// MaxRetries is how many times a failed request is tried again.
-func (c *Client) MaxRetries() int { return c.maxRetries }
 
 // attemptsNote is appended to an error when the request was tried more
 // than once, so a user sees the failure was not a one-off.

@@ -65,14 +65,14 @@ var (
 		return c.SetWebhook(context.Background(), "x", Webhook{Enabled: true, URL: "https://h.example.com"})
 	}
 	callDelete = func(c *Client) error {
-		_, err := c.do(context.Background(), http.MethodDelete, "/instance/delete/x", nil, nil)
+		_, err := c.do(context.Background(), call{method: http.MethodDelete, path: "/instance/delete/x", instance: "x"})
 		return err
 	}
 	callCreate = func(c *Client) error {
 		_, err := c.CreateInstance(context.Background(), CreateRequest{InstanceName: "x"})
 		return err
 	}
-	callRestart = func(c *Client) error { return c.Restart(context.Background(), "x") }
+	callRestart = func(c *Client) error { return restart(context.Background(), c, "x") }
 )
 
 func TestRetryRules(t *testing.T) {
@@ -418,10 +418,10 @@ func TestBackoffHonoursContext(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := within(t, func() error { return c.Backoff(ctx, 3) }); !errors.Is(err, context.Canceled) {
+	if err := within(t, func() error { return c.backoff(ctx, 3) }); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Backoff = %v, want context.Canceled", err)
 	}
-	if c.MaxRetries() != 0 {
-		t.Errorf("MaxRetries = %d, want the configured 0", c.MaxRetries())
+	if c.maxRetries != 0 {
+		t.Errorf("MaxRetries = %d, want the configured 0", c.maxRetries)
 	}
 }

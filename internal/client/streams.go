@@ -51,23 +51,6 @@ type Stream struct {
 	UseTLS  bool
 }
 
-// StreamSwitchedOffError is a server that has the stream's integration off
-// in its environment. It answers set and find with an empty body and stores
-// nothing, so the call looks like a success.
-type StreamSwitchedOffError struct {
-	Kind, Method, Path string
-}
-
-func (e *StreamSwitchedOffError) Error() string {
-	sw := StreamSwitch(e.Kind)
-	msg := fmt.Sprintf("%s %s: the server answered with an empty body, which is how it says that %s is switched off in its environment: "+
-		"nothing was stored. Start the server with %s=true", e.Method, e.Path, e.Kind, sw)
-	if e.Kind == StreamSqs {
-		msg += " (and SQS_GLOBAL_ENABLED unset: with it, the server uses one global set of queues and ignores per-instance SQS)"
-	}
-	return msg + "."
-}
-
 // streamBody is the body of /{kind}/set: wrapped in the kind's key, and
 // always with events, since an enabled stream without them is a 500.
 type streamBody struct {
@@ -130,7 +113,7 @@ func (c *Client) SetStream(ctx context.Context, kind, name string, s Stream) (*S
 		return nil, fmt.Errorf("unknown event stream kind %q", kind)
 	}
 	path := pathFor("/"+kind+"/set", name)
-	raw, err := c.send(ctx, http.MethodPost, path, streamRequest(kind, s))
+	raw, err := c.send(ctx, call{method: http.MethodPost, path: path, instance: name, in: streamRequest(kind, s)})
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +140,7 @@ func (c *Client) FindStream(ctx context.Context, kind, name string) (*Stream, er
 		return nil, fmt.Errorf("unknown event stream kind %q", kind)
 	}
 	path := pathFor("/"+kind+"/find", name)
-	raw, err := c.send(ctx, http.MethodGet, path, nil)
+	raw, err := c.send(ctx, call{method: http.MethodGet, path: path, instance: name})
 	if err != nil {
 		return nil, err
 	}

@@ -1,5 +1,7 @@
 package client
 
+import "slices"
+
 // Settings are an instance's call and read behaviour.
 type Settings struct {
 	RejectCall      bool
@@ -55,7 +57,8 @@ type Instance struct {
 type CreateRequest struct {
 	InstanceName string
 	Integration  string
-	// Token becomes the instance's API key; empty lets the server choose.
+	// Token becomes the instance's API key. CreateOrAdopt makes a random
+	// one when it is empty: the key is how it recognises its own instance.
 	Token    string
 	QRCode   bool
 	Number   string
@@ -73,6 +76,11 @@ type CreateResult struct {
 	Settings *Settings
 	// QRCode is set when the create asked for one and the server sent it.
 	QRCode *QRCode
+	// Adopted is true when a create's answer was lost and the instance,
+	// found with our key, was taken over (see CreateOrAdopt). Its settings
+	// and webhook may not be all there: the create may have stopped
+	// half-way.
+	Adopted bool
 }
 
 // QRCode is a pairing challenge: scan Base64 (a PNG data URI) or Code, or
@@ -109,11 +117,13 @@ const (
 // Integrations lists every accepted integration.
 var Integrations = []string{IntegrationBaileys, IntegrationBusiness, IntegrationEvolution}
 
-// Events lists every webhook event name: v2.3's 31 and NEW_JWT_TOKEN from v1,
-// which l2msg's page still documents. CurrentEvents is the v2.3 part, which
-// is what a v2 server stores for "every event".
+// Events lists every webhook event name a server may accept: v2.3's 31
+// (CurrentEvents, what a v2 server stores for "every event"),
+// MESSAGING_HISTORY_SET from v2.4, and V1OnlyEvents, which l2msg's page
+// still documents but v2 servers refuse.
 var (
-	Events        = append(append([]string{}, CurrentEvents...), "NEW_JWT_TOKEN")
+	Events        = slices.Concat(CurrentEvents, []string{"MESSAGING_HISTORY_SET"}, V1OnlyEvents)
+	V1OnlyEvents  = []string{"NEW_JWT_TOKEN"}
 	CurrentEvents = []string{
 		"APPLICATION_STARTUP", "QRCODE_UPDATED", "MESSAGES_SET", "MESSAGES_UPSERT",
 		"MESSAGES_EDITED", "MESSAGES_UPDATE", "MESSAGES_DELETE", "SEND_MESSAGE",

@@ -6,7 +6,8 @@ import (
 	"testing"
 )
 
-// contractEvents is the event list of l2msg-api.md, pasted as is: the
+// contractEvents is the event list of l2msg-api.md, pasted as is, with
+// MESSAGING_HISTORY_SET (Evolution API 2.4) before NEW_JWT_TOKEN: the
 // provider validates webhook events against Events, so a name missing there
 // would be refused at plan time.
 const contractEvents = `APPLICATION_STARTUP QRCODE_UPDATED MESSAGES_SET MESSAGES_UPSERT MESSAGES_EDITED MESSAGES_UPDATE
@@ -14,7 +15,7 @@ MESSAGES_DELETE SEND_MESSAGE SEND_MESSAGE_UPDATE CONTACTS_SET CONTACTS_UPSERT CO
 PRESENCE_UPDATE CHATS_SET CHATS_UPSERT CHATS_UPDATE CHATS_DELETE GROUPS_UPSERT GROUP_UPDATE
 GROUP_PARTICIPANTS_UPDATE CONNECTION_UPDATE LABELS_EDIT LABELS_ASSOCIATION CALL TYPEBOT_START
 TYPEBOT_CHANGE_STATUS REMOVE_INSTANCE LOGOUT_INSTANCE INSTANCE_CREATE INSTANCE_DELETE STATUS_INSTANCE
-NEW_JWT_TOKEN`
+MESSAGING_HISTORY_SET NEW_JWT_TOKEN`
 
 func TestEventsMatchContract(t *testing.T) {
 	want := strings.Fields(contractEvents)

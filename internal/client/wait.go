@@ -19,7 +19,7 @@ func (c *Client) WaitForState(ctx context.Context, name, want string, maxPoll ti
 		case err == nil:
 			last = state
 			return state == want, nil
-		case IsNotFound(err) || IsUnauthorized(err) || IsForbidden(err):
+		case IsNotFound(err) || isWrongPlace(err) || IsUnauthorized(err) || IsForbidden(err):
 			return false, err
 		}
 		return false, nil

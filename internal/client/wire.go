@@ -99,6 +99,20 @@ func newWebhookBody(w Webhook) webhookBody {
 	return b
 }
 
+type webhookSetBody struct {
+	Webhook webhookBody `json:"webhook"`
+}
+
+func (b webhookSetBody) secretValues() []string { return b.Webhook.secretValues() }
+
+func (b *webhookBody) secretValues() []string {
+	out := make([]string, 0, len(b.Headers))
+	for _, v := range b.Headers {
+		out = append(out, v)
+	}
+	return out
+}
+
 type createBody struct {
 	InstanceName string `json:"instanceName"`
 	Integration  string `json:"integration"`
@@ -107,6 +121,14 @@ type createBody struct {
 	Number       string `json:"number,omitempty"`
 	settingsBody
 	Webhook *webhookBody `json:"webhook,omitempty"`
+}
+
+func (b createBody) secretValues() []string {
+	out := []string{b.Token}
+	if b.Webhook != nil {
+		out = append(out, b.Webhook.secretValues()...)
+	}
+	return out
 }
 
 type wireWebhook struct {

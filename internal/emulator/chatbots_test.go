@@ -446,3 +446,20 @@ func TestChatbotInstanceCascade(t *testing.T) {
 		t.Fatal("bots survived the instance")
 	}
 }
+
+// The created-then-failed fault covers chatbot creates too: the bot is
+// stored and the answer is a 500 that carries no rule message.
+func TestChatbotCreatedThenFailed(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.create("a", nil)
+	e.srv.SetFaults(FaultConfig{Rate: 1, Seed: 1, Kinds: []FaultKind{FaultCreatedThenFailed}})
+	wantServerError(t, e.do("POST", "/typebot/create/a", globalKey, botBody(t, e, "a", "typebot", "1")), "Internal Server Error")
+	if n := len(e.srv.Chatbots("a", "typebot")); n != 1 {
+		t.Fatalf("%d bots stored, want 1", n)
+	}
+	// Other routes are not creates: served as usual.
+	e.do("GET", "/typebot/find/a", globalKey, nil).wantStatus(t, http.StatusOK)
+	if got := e.srv.Stats().FaultsInjected[string(FaultCreatedThenFailed)]; got != 1 {
+		t.Fatalf("faults counted %d", got)
+	}
+}

@@ -68,6 +68,11 @@ func chatbotRoutes() []*route {
 	)
 }
 
+// isBotCreate reports a chatbot kind's create route.
+func isBotCreate(rt *route) bool {
+	return rt.method == http.MethodPost && len(rt.segs) == 3 && rt.segs[1] == "create" && botKindOf(rt.segs[0]) != nil
+}
+
 // enabled reports whether the kind's env switch is on.
 func (s *Server) enabled(k *botKind) bool { return k.env == "" || s.switchOn(k.env) }
 
@@ -151,6 +156,11 @@ func (s *Server) createBot(k *botKind, w http.ResponseWriter, rq *request) {
 		return
 	}
 	st.bots = append(st.bots, row)
+	if rq.failAfterCreate {
+		s.countFault(FaultCreatedThenFailed)
+		serverError(w, "Internal Server Error")
+		return
+	}
 	writeJSON(w, http.StatusCreated, row.json(k, inst.id))
 }
 

@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // numberPattern is Evolution's JSON-schema pattern for "number"; like the
@@ -52,6 +51,11 @@ func (s *Server) createInstance(w http.ResponseWriter, rq *request) {
 			writeError(w, http.StatusForbidden, "", []string{`This name "` + name + `" is already in use.`})
 			return
 		}
+	} else if !present(body, "instanceName") && len(s.instances) > 0 {
+		// Evolution's guard looks the name up with a filter on undefined,
+		// which Prisma drops: it matches every row.
+		writeError(w, http.StatusForbidden, "", []string{`This name "undefined" is already in use.`})
+		return
 	}
 	if !s.isGlobalKey(rq.r) {
 		unauthorized(w)
@@ -81,6 +85,9 @@ func (s *Server) createInstance(w http.ResponseWriter, rq *request) {
 	now := s.now()
 	wh, echo, ok := s.createWebhook(w, body, now)
 	if !ok {
+		return
+	}
+	if !s.createRowsFit(w, body, wh) {
 		return
 	}
 	if integration == IntegrationBusiness && number == "" {
@@ -156,14 +163,35 @@ func (s *Server) createInstance(w http.ResponseWriter, rq *request) {
 	writeJSON(w, http.StatusCreated, ans)
 }
 
-// checkCreateSchema mirrors Evolution's instanceSchema, plus the
-// requirement of a non-empty instanceName the contract states.
+// createRowsFit stands for the database writes of a create: the instance
+// row, whose failure Evolution swallows (no name, or a name or token longer
+// than its column), then the webhook and the settings rows, whose failure
+// is answered 400 with the database's message after the half-made instance
+// is deleted. It writes that answer and reports false.
+func (s *Server) createRowsFit(w http.ResponseWriter, body map[string]any, wh *webhookRow) bool {
+	noRow := !present(body, "instanceName") ||
+		tooLong(stringField(body, "instanceName"), maxNameLen) || tooLong(stringField(body, "token"), maxTokenLen)
+	switch {
+	case noRow && wh != nil:
+		badRequest(w, foreignKeyFailed("webhook.upsert", "Webhook_instanceId_fkey"))
+	case wh != nil && tooLong(wh.url, maxWebhookURLLen):
+		badRequest(w, columnTooLong("webhook.upsert", "url"))
+	case noRow:
+		badRequest(w, foreignKeyFailed("setting.upsert", "Setting_instanceId_fkey"))
+	case settingsTooLong(stringField(body, "msgCall"), stringField(body, "wavoipToken")) != "":
+		badRequest(w, columnTooLong("setting.upsert", settingsTooLong(stringField(body, "msgCall"), stringField(body, "wavoipToken"))))
+	default:
+		return true
+	}
+	return false
+}
+
+// checkCreateSchema mirrors Evolution's instanceSchema: instanceName is not
+// required, only not empty when given.
 func checkCreateSchema(body map[string]any) []string {
 	var c checker
 	c.typed(body, "instanceName", "instanceName", "string")
-	if c.typed(body, "token", "token", "string") && utf8.RuneCountInString(stringField(body, "token")) > 255 {
-		c.add("token does not meet maximum length of 255")
-	}
+	c.typed(body, "token", "token", "string")
 	if c.typed(body, "number", "number", "string") && present(body, "number") &&
 		!numberPattern.MatchString(stringField(body, "number")) {
 		c.add(`number does not match pattern "^\\d+[\\.@\\w-]+"`)
@@ -176,7 +204,6 @@ func checkCreateSchema(body map[string]any) []string {
 		c.typed(body, k, k, "boolean")
 	}
 	c.typed(body, "wavoipToken", "wavoipToken", "string")
-	c.required(body, "instance", "instanceName")
 	if name, ok := body["instanceName"].(string); ok && name == "" {
 		c.add(`The "instanceName" cannot be empty`)
 	}

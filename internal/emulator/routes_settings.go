@@ -41,6 +41,11 @@ func (s *Server) setSettings(w http.ResponseWriter, rq *request) {
 		return
 	}
 
+	if col := settingsTooLong(stringField(body, "msgCall"), stringField(body, "wavoipToken")); col != "" {
+		// Not caught by Evolution: the express error handler answers 500.
+		serverError(w, columnTooLong("setting.upsert", col))
+		return
+	}
 	now := s.now()
 	if inst.settings == nil {
 		inst.settings = &settingsRow{id: newCUID(), createdAt: now}

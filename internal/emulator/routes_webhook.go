@@ -108,6 +108,11 @@ func (s *Server) setWebhook(w http.ResponseWriter, rq *request) {
 		badRequest(w, `Invalid "url" property`)
 		return
 	}
+	if tooLong(url, maxWebhookURLLen) {
+		// Not caught by Evolution: the express error handler answers 500.
+		serverError(w, columnTooLong("webhook.upsert", "url"))
+		return
+	}
 	enabled := boolField(obj, "enabled")
 	events, ok := s.resolveEvents(obj, enabled)
 	if !ok {

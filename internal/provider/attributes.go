@@ -13,17 +13,26 @@ import (
 
 var (
 	// instanceNamePattern: the name is a path segment on every route, and a
-	// slash would also make the import ID ambiguous.
-	instanceNamePattern = regexp.MustCompile(`^[^/]+$`)
+	// slash would also make the import ID ambiguous. An empty name is
+	// notBlank's to report, once.
+	instanceNamePattern = regexp.MustCompile(`^[^/]*$`)
 	// numberPattern: the server wants digits first (`+55…` is refused); we
 	// ask for only digits so a typo fails at plan, not at apply.
 	numberPattern = regexp.MustCompile(`^[0-9]{6,20}$`)
 )
 
+// The server's database columns, in characters (PostgreSQL VarChar): a
+// longer value is refused at apply, or worse, half applied.
+const (
+	maxNameLen       = 255
+	maxMsgCallLen    = 100
+	maxWebhookURLLen = 500
+)
+
 // instanceNameValidators check an attribute that names an instance.
 func instanceNameValidators() []validator.String {
 	return []validator.String{
-		stringvalidator.LengthBetween(1, 255),
+		stringvalidator.UTF8LengthAtMost(maxNameLen),
 		stringvalidator.RegexMatches(instanceNamePattern, "must not contain a slash (/)"),
 		notBlank(),
 	}

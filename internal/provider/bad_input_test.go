@@ -32,15 +32,19 @@ func badInputs(url string) []badInput {
 	keyOnly := fmt.Sprintf("provider \"l2msg\" {\n  api_key = %q\n}\n", testAPIKey)
 	return []badInput{
 		// resource attributes: empty, patterns, enums, sizes
-		{name: "empty name", body: `instance_name = ""`, want: `(?s)instance_name.*length must be between 1 and 255`},
+		{name: "empty name", body: `instance_name = ""`, want: `(?s)instance_name.*must not be empty`},
 		{name: "blank name", body: `instance_name = "   "`, want: `(?s)instance_name.*must not be empty`},
 		{name: "slash in name", body: `instance_name = "a/b"`, want: `(?s)instance_name.*must not contain a slash`},
-		{name: "oversize name", body: fmt.Sprintf("instance_name = %q", strings.Repeat("n", 256)), want: `(?s)instance_name.*length must be between 1 and 255`},
+		{name: "oversize name", body: fmt.Sprintf("instance_name = %q", strings.Repeat("n", 256)), want: `(?s)instance_name.*character count must be at most 255`},
+		{name: "oversize name in characters", body: fmt.Sprintf("instance_name = %q", strings.Repeat("é", 256)), want: `(?s)instance_name.*character count must be at most 255`},
 		{name: "unknown integration", body: ok + "\n  integration = \"TELEGRAM\"", want: `(?s)integration.*value must be one of`},
 		{name: "plus in number", body: ok + "\n  number = \"+5511999999999\"", want: `(?s)number.*country code first`},
 		{name: "oversize number", body: ok + "\n  number = \"551199999999912345678\"", want: `(?s)number.*must be 6 to 20 digits`},
 		{name: "business without number", body: ok + "\n  integration = \"WHATSAPP-BUSINESS\"", want: `(?s)number.*requires the business phone number`},
-		{name: "oversize msg_call", body: ok + fmt.Sprintf("\n  msg_call = %q", strings.Repeat("m", 4097)), want: `(?s)msg_call.*at most 4096`},
+		// The server's columns: msgCall VarChar(100), webhook url VarChar(500).
+		{name: "oversize msg_call", body: ok + fmt.Sprintf("\n  msg_call = %q", strings.Repeat("é", 101)), want: `(?s)msg_call.*character count must be at most 100`},
+		{name: "oversize webhook url", body: ok + fmt.Sprintf("\n  webhook = { url = %q }", "https://h.example.com/"+strings.Repeat("p", 479)), want: `(?s)webhook\.url.*character count must be at most 500`},
+		{name: "oversize token", body: ok + fmt.Sprintf("\n  token = %q", strings.Repeat("k", 256)), want: `(?s)token.*1 to 255 visible ASCII`},
 		// types
 		{name: "bool given a word", body: ok + "\n  reject_call = \"maybe\"", want: `(?s)reject_call.*a bool is required`},
 		{name: "events given a string", body: ok + "\n  webhook = {\n url = \"https://h.example.com\"\n events = \"CALL\"\n}", want: `(?s)webhook.*events.*set of string required`},

@@ -4,13 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
@@ -130,9 +131,6 @@ func (f field) description() string {
 	if f.serverFilled {
 		d += " Left out, the server fills it in from the kind's default settings (`l2msg_<kind>_settings`) when the bot is created, and keeps it afterwards."
 	}
-	if f.secret {
-		d += " Sensitive; the server stores it in clear and returns it, so prefer `" + f.name + "_wo` on Terraform 1.11 and later."
-	}
 	if f.replace {
 		d += " Changing it replaces the resource."
 	} else {
@@ -141,8 +139,8 @@ func (f field) description() string {
 	return d
 }
 
-// schemaAttributes returns the field's attribute, and for a secret its
-// write-only twin and that twin's version.
+// schemaAttributes returns the field's attribute, and for a secret the
+// shared secret twin (secret_twin.go).
 func (f field) schemaAttributes() map[string]schema.Attribute {
 	out := map[string]schema.Attribute{}
 	optional, computed := !f.required, f.serverFilled || f.def != nil
@@ -185,8 +183,12 @@ func (f field) schemaAttributes() map[string]schema.Attribute {
 		if f.limit > 0 {
 			validators = append(validators, stringvalidator.UTF8LengthAtMost(f.limit))
 		}
+		if f.secret {
+			maps.Copy(out, secretTwinAttributes(f.name, strings.TrimSuffix(f.desc, "."), validators...))
+			return out
+		}
 		a := schema.StringAttribute{Description: desc, Required: f.required, Optional: optional, Computed: computed,
-			Sensitive: f.secret, Validators: validators}
+			Validators: validators}
 		if s, ok := f.def.(string); ok {
 			a.Default = stringdefault.StaticString(s)
 		} else if f.serverFilled {
@@ -196,21 +198,6 @@ func (f field) schemaAttributes() map[string]schema.Attribute {
 			a.PlanModifiers = append(a.PlanModifiers, stringplanmodifier.RequiresReplace())
 		}
 		out[f.name] = a
-	}
-	if f.secret {
-		wo := f.name + "_wo"
-		out[wo] = schema.StringAttribute{
-			Description: "Write-only twin of `" + f.name + "` (Terraform 1.11 and later): sent to the server, never stored in plan or state. " +
-				"Requires `" + wo + "_version`; conflicts with `" + f.name + "`.",
-			Optional: true, Sensitive: true, WriteOnly: true,
-			Validators: []validator.String{stringvalidator.LengthBetween(1, max(f.limit, 1)), stringvalidator.ConflictsWith(path.MatchRoot(f.name))},
-		}
-		out[wo+"_version"] = schema.Int64Attribute{
-			Description: "Any number you choose for the current `" + wo + "`; required with it. Terraform cannot see a change of a " +
-				"write-only value: change this number to send a new one.",
-			Optional:   true,
-			Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot(wo))},
-		}
 	}
 	return out
 }

@@ -191,3 +191,47 @@ resource "l2msg_typebot_settings" "s" {
 		},
 	})
 }
+
+// TestAccChatbot_createdThenFailed: the server makes the bot but the
+// answer is a bare 500. The provider finds the bot it made and adopts it,
+// rather than failing and leaving an orphan whose trigger blocks the retry.
+func TestAccChatbot_createdThenFailed(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	config := providerBlock(url) + `
+resource "l2msg_instance" "i" {
+  instance_name = "flaky"
+}
+
+resource "l2msg_n8n_bot" "b" {
+  instance_name    = l2msg_instance.i.instance_name
+  trigger_type     = "keyword"
+  trigger_operator = "equals"
+  trigger_value    = "order"
+  webhook_url      = "https://n8n.example.com/hook"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				emu.SetFaults(emulator.FaultConfig{Rate: 1, Seed: 1, Kinds: []emulator.FaultKind{emulator.FaultCreatedThenFailed}})
+			},
+			Config: config,
+			Check: func(s *terraform.State) error {
+				emu.SetFaults(emulator.FaultConfig{})
+				bots := emu.Chatbots("flaky", "n8n")
+				if len(bots) != 1 {
+					return fmt.Errorf("%d n8n bots on the server, want 1", len(bots))
+				}
+				if got := s.RootModule().Resources["l2msg_n8n_bot.b"].Primary.ID; got != bots[0]["id"] {
+					return fmt.Errorf("state holds %q, the server %v", got, bots[0]["id"])
+				}
+				if n := emu.Stats().FaultsInjected[string(emulator.FaultCreatedThenFailed)]; n < 1 {
+					return fmt.Errorf("no create failed: the test proves nothing")
+				}
+				return nil
+			},
+		}},
+	})
+}

@@ -23,10 +23,11 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure      = (*botResource)(nil)
-	_ resource.ResourceWithImportState    = (*botResource)(nil)
-	_ resource.ResourceWithIdentity       = (*botResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*botResource)(nil)
+	_ resource.ResourceWithConfigure        = (*botResource)(nil)
+	_ resource.ResourceWithImportState      = (*botResource)(nil)
+	_ resource.ResourceWithIdentity         = (*botResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*botResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*botResource)(nil)
 )
 
 // botResource is every chatbot kind's resource: the lifecycle is the same,
@@ -70,13 +71,8 @@ func instanceScopedAttributes(what string) map[string]schema.Attribute {
 			Computed:      true,
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
-		"instance_name": schema.StringAttribute{
-			Description:   "The instance the " + what + " belongs to. Changing it replaces the resource.",
-			Required:      true,
-			Validators:    instanceNameValidators(),
-			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-		},
-		"instance_id": instanceLinkAttribute(),
+		"instance_name": integrationInstanceNameAttribute(),
+		"instance_id":   instanceLinkAttribute(),
 	}
 }
 
@@ -123,11 +119,16 @@ func (r *botResource) ValidateConfig(ctx context.Context, req resource.ValidateC
 	if r.kind.rule != nil {
 		r.kind.rule(v, add)
 	}
+}
+
+func (r *botResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	var out []resource.ConfigValidator
 	for _, f := range r.fields() {
-		if f.secret && !isUnknown(v[f.name+"_wo"]) && !v[f.name+"_wo"].IsNull() && v[f.name+"_wo_version"].IsNull() {
-			add(f.name+"_wo_version", f.name+"_wo_version is required with "+f.name+"_wo: change it whenever "+f.name+"_wo changes.")
+		if f.secret {
+			out = append(out, secretTwinValidators(f.name)...)
 		}
 	}
+	return out
 }
 
 // validateTrigger checks at plan what the server checks on every write:
@@ -197,17 +198,19 @@ func (r *botResource) body(ctx context.Context, plan, config botValues, update b
 // fromBot is the state for the server's row; prior supplies what the
 // server does not return (write-only versions, the instance name).
 func (r *botResource) fromBot(prior botValues, bot *client.Bot) (botValues, error) {
+	// An import starts from the id alone: nothing else is known yet.
+	importing := isNullValue(prior["trigger_type"])
 	v := maps.Clone(prior)
 	v["id"] = types.StringValue(bot.ID)
 	v["instance_id"] = optionalString(bot.InstanceID)
 	for _, f := range r.fields() {
 		if f.secret {
 			v[f.name+"_wo"] = types.StringNull()
-			if !isNullValue(prior[f.name+"_wo_version"]) {
-				// Set write-only: never stored, even though the server returns it.
-				v[f.name] = types.StringNull()
-				continue
-			}
+			plain, _ := prior[f.name].(types.String)
+			version, _ := prior[f.name+"_wo_version"].(types.Int64)
+			server, _ := bot.Fields[f.wire].(string)
+			v[f.name] = secretFromServer(plain, version, server, importing)
+			continue
 		}
 		val, err := f.fromWire(bot.Fields[f.wire])
 		if err != nil {
@@ -283,11 +286,26 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 	resp.Diagnostics.Append(setValues(ctx, &resp.State, r.attrTypes(), state)...)
 }
 
-// definite reports a failure the server answered itself: its envelope says
-// what went wrong, and nothing was made.
+// definite reports a failure after which nothing was made: a 4xx, or a
+// 500 carrying one of the chatbot routes' own messages, all of which come
+// before or instead of the insert. Any other 5xx, or no answer, leaves the
+// outcome unknown.
 func definite(err error) bool {
 	var apiErr *client.APIError
-	return errors.As(err, &apiErr) && apiErr.Enveloped
+	if !errors.As(err, &apiErr) || !apiErr.Enveloped {
+		return false
+	}
+	if apiErr.StatusCode < 500 {
+		return true
+	}
+	msg := apiErr.Message()
+	for _, known := range []string{"Trigger already exists", "Trigger operator and value are required", "Trigger value is required",
+		`"All" trigger`, "already exists", "is required", "Error creating", "Error updating", "Error setting default settings"} {
+		if strings.Contains(msg, known) {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *botResource) findCreated(ctx context.Context, name string, before []client.Bot, body map[string]any) *client.Bot {
@@ -310,19 +328,11 @@ func (r *botResource) findCreated(ctx context.Context, name string, before []cli
 	return found
 }
 
-// checkLink fails when a configured instance_id is not the instance's.
+// checkLink looks the instance up before a write: it must exist, and a
+// configured instance_id must be its id.
 func (r *botResource) checkLink(ctx context.Context, plan botValues, name string, diags *diag.Diagnostics) bool {
 	link, _ := plan["instance_id"].(types.String)
-	if link.IsNull() || link.IsUnknown() {
-		return true
-	}
-	inst, err := r.client.LookupInstance(ctx, name)
-	if err != nil {
-		addAPIError(diags, "read", name, err)
-		return false
-	}
-	checkInstanceLink(link, name, inst.ID, diags)
-	return !diags.HasError()
+	return instanceForWrite(ctx, r.client, name, link, r.kind.title, diags) != nil
 }
 
 // checkSiblings reads the instance's bots of the kind and refuses, before

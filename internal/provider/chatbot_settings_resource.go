@@ -170,15 +170,8 @@ func (r *botSettingsResource) write(ctx context.Context, p tfsdk.Plan, state *tf
 	ctx = r.masked(ctx)
 	name := stringOf(plan["instance_name"])
 	link, _ := plan["instance_id"].(types.String)
-	if !link.IsNull() && !link.IsUnknown() {
-		inst, err := r.client.LookupInstance(ctx, name)
-		if err != nil {
-			addAPIError(diags, "read", name, err)
-			return
-		}
-		if checkInstanceLink(link, name, inst.ID, diags); diags.HasError() {
-			return
-		}
+	if instanceForWrite(ctx, r.client, name, link, r.kind.title+" defaults", diags) == nil {
+		return
 	}
 	if fb := stringOf(plan["fallback_id"]); fb != "" {
 		bots, err := r.client.ListBots(ctx, r.kind.api, name)

@@ -18,8 +18,8 @@ import (
 var (
 	_ resource.ResourceWithConfigure        = (*chatwootResource)(nil)
 	_ resource.ResourceWithImportState      = (*chatwootResource)(nil)
-	_ resource.ResourceWithIdentity         = (*chatwootResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*chatwootResource)(nil)
+	_ resource.ResourceWithIdentity         = (*chatwootResource)(nil)
 )
 
 const (
@@ -260,11 +260,12 @@ func (r *chatwootResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 }
 
-// IdentitySchema: see identity.go.
+// IdentitySchema: one per instance, known by the instance's name, as its
+// import ID is.
 func (r *chatwootResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = instanceIdentity.schema()
 }
 
 func (r *chatwootResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByInstanceName(ctx, req, resp)
+	instanceIdentity.importState(ctx, req, resp)
 }

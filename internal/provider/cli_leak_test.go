@@ -23,6 +23,7 @@ const (
 	leakWrongKey  = "leak-WRONG-key-7b2d4f9e15"
 	leakHeader    = "Bearer leak-HOOK-secret-5e1d7a3c"
 	leakHeaderNew = "Bearer leak-HOOK-rotated-9c3b2f8e"
+	leakPusher    = "leak-PUSHER-secret-3f8a1d6b"
 )
 
 func leakConfig(url, apiKey, header string) string {
@@ -42,7 +43,15 @@ resource "l2msg_instance" "leak" {
     headers = { authorization = %q }
   }
 }
-`, url, apiKey, header)
+
+resource "l2msg_instance_pusher" "leak" {
+  instance_name = l2msg_instance.leak.instance_name
+  app_id        = "1234"
+  key           = "leak-key"
+  cluster       = "mt1"
+  secret        = %q
+}
+`, url, apiKey, header, leakPusher)
 }
 
 // transcript runs terraform commands with TF_LOG=TRACE and keeps all they
@@ -111,13 +120,15 @@ func TestAccLeak(t *testing.T) {
 		t.Fatal("apply did not create the instance")
 	}
 	secrets := map[string]string{"api_key": leakAPIKey, "wrong api_key": leakWrongKey,
-		"webhook header": leakHeader, "rotated webhook header": leakHeaderNew, "instance apikey": snap.Token}
+		"webhook header": leakHeader, "rotated webhook header": leakHeaderNew, "instance apikey": snap.Token,
+		"pusher secret": leakPusher}
 
 	if res := tr.run(true, "plan", "-detailed-exitcode"); res.ExitCode != 0 {
 		t.Fatalf("plan after apply not empty:\n%s", res.Stdout)
 	}
-	tr.run(true, "state", "rm", "l2msg_instance.leak")
+	tr.run(true, "state", "rm", "l2msg_instance.leak", "l2msg_instance_pusher.leak")
 	tr.run(true, "import", "l2msg_instance.leak", "leaky")
+	tr.run(true, "import", "l2msg_instance_pusher.leak", "leaky")
 
 	if err := w.WriteFile("main.tf", requiredProviders+leakConfig(url, leakAPIKey, leakHeaderNew)); err != nil {
 		t.Fatal(err)
@@ -220,9 +231,15 @@ func checkLogsHaveProvider(t *testing.T, dir string) {
 	}
 }
 
-// checkStateFile allows secrets only where the schema keeps them,
-// marked sensitive: the instance's apikey and the webhook headers. The
-// global key must not be in state at all.
+// leakSecretHomes are where each resource type keeps secrets on purpose,
+// marked sensitive: attribute paths, or path prefixes ending in a dot.
+var leakSecretHomes = map[string][]string{
+	"l2msg_instance":        {".apikey", ".webhook.headers."},
+	"l2msg_instance_pusher": {".secret"},
+}
+
+// checkStateFile allows secrets only where the schema keeps them, marked
+// sensitive (leakSecretHomes). The global key must not be in state at all.
 func checkStateFile(t *testing.T, raw []byte, secrets map[string]string) {
 	t.Helper()
 	if strings.Contains(string(raw), leakAPIKey) {
@@ -230,6 +247,7 @@ func checkStateFile(t *testing.T, raw []byte, secrets map[string]string) {
 	}
 	var st struct {
 		Resources []struct {
+			Type      string `json:"type"`
 			Instances []struct {
 				Attributes          map[string]any    `json:"attributes"`
 				SensitiveAttributes []json.RawMessage `json:"sensitive_attributes"`
@@ -239,26 +257,34 @@ func checkStateFile(t *testing.T, raw []byte, secrets map[string]string) {
 	if err := json.Unmarshal(raw, &st); err != nil {
 		t.Fatal(err)
 	}
-	if len(st.Resources) != 1 || len(st.Resources[0].Instances) != 1 {
-		t.Fatalf("state holds %d resources", len(st.Resources))
+	if len(st.Resources) != len(leakSecretHomes) {
+		t.Fatalf("state holds %d resources, want %d", len(st.Resources), len(leakSecretHomes))
 	}
-	inst := st.Resources[0].Instances[0]
-	sensitive := string(mustMarshal(t, inst.SensitiveAttributes))
-	for _, want := range []string{`"apikey"`, `"headers"`} {
-		if !strings.Contains(sensitive, want) {
-			t.Errorf("sensitive_attributes lacks %s: %s", want, sensitive)
+	for _, res := range st.Resources {
+		homes, ok := leakSecretHomes[res.Type]
+		if !ok || len(res.Instances) != 1 {
+			t.Fatalf("state holds %d %s", len(res.Instances), res.Type)
 		}
-	}
-	walkStrings(inst.Attributes, "", func(path, v string) {
-		if path == ".apikey" || strings.HasPrefix(path, ".webhook.headers.") {
-			return
-		}
-		for what, s := range secrets {
-			if strings.Contains(v, s) {
-				t.Errorf("state attribute %s holds the %s", path, what)
+		inst := res.Instances[0]
+		sensitive := string(mustMarshal(t, inst.SensitiveAttributes))
+		for _, home := range homes {
+			if want := `"` + strings.Split(strings.TrimPrefix(home, "."), ".")[0] + `"`; !strings.Contains(sensitive, want) {
+				t.Errorf("%s sensitive_attributes lacks %s: %s", res.Type, want, sensitive)
 			}
 		}
-	})
+		walkStrings(inst.Attributes, "", func(path, v string) {
+			for _, home := range homes {
+				if path == home || (strings.HasSuffix(home, ".") && strings.HasPrefix(path, home)) {
+					return
+				}
+			}
+			for what, s := range secrets {
+				if strings.Contains(v, s) {
+					t.Errorf("%s state attribute %s holds the %s", res.Type, path, what)
+				}
+			}
+		})
+	}
 }
 
 func walkStrings(v any, path string, fn func(path, v string)) {

@@ -204,6 +204,9 @@ const (
 	failBefore
 	// failAfter lets the server do the work, then answers 500.
 	failAfter
+	// echoBack answers 400 with the request's body and headers in the
+	// error envelope, as some servers and proxies do: a leak test.
+	echoBack
 )
 
 // interceptor sits in front of an emulator and fails the requests its rule
@@ -255,6 +258,13 @@ func (ic *interceptor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ic.mu.Unlock()
 	switch act {
+	case echoBack:
+		body, _ := io.ReadAll(r.Body)
+		hdr, _ := json.Marshal(r.Header)
+		msg, _ := json.Marshal([]string{"invalid request: " + string(body), "headers: " + string(hdr)})
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, `{"status":400,"error":"Bad Request","response":{"message":`+string(msg)+`}}`)
 	case failAfter:
 		ic.emu.ServeHTTP(httptest.NewRecorder(), r)
 		fallthrough

@@ -18,11 +18,10 @@ import (
 // by the l2msg_instance resource's Read and the data sources, so that a data
 // source always shows an instance the way the resource does.
 
-// remoteInstance is everything the server reports about one instance.
+// remoteInstance is everything the server reports about one instance. Its
+// Settings are nil only when the server has none at all.
 type remoteInstance struct {
 	client.Instance
-	// Settings is nil only when the server has none at all.
-	Settings *client.Settings
 	// Webhook is nil when none was ever set.
 	Webhook *client.Webhook
 }
@@ -43,7 +42,7 @@ func readInstance(ctx context.Context, c *client.Client, name string) (*remoteIn
 // completeInstance adds to a listed instance what the listing leaves out:
 // settings on older servers, and the webhook.
 func completeInstance(ctx context.Context, c *client.Client, inst client.Instance) (*remoteInstance, string, error) {
-	ri := &remoteInstance{Instance: inst, Settings: inst.Settings}
+	ri := &remoteInstance{Instance: inst}
 	var err error
 	if ri.Settings == nil {
 		if ri.Settings, err = c.FindSettings(ctx, inst.Name); err != nil {

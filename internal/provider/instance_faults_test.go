@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
 )
 
@@ -176,5 +178,44 @@ func TestAccInstance_createGivesUpAfterMaxRetries(t *testing.T) {
 	}
 	if names := ic.emu.Names(); len(names) != 0 {
 		t.Errorf("server holds %v", names)
+	}
+}
+
+// The race of issue 9: the first create fails and stores nothing, someone
+// else creates the name, and the retry is refused with 403. Their instance
+// answers to their key, not to this create's: it is never adopted, and its
+// settings are left alone.
+func TestAccInstance_retryNeverAdoptsSomeoneElses(t *testing.T) {
+	ic, url := newInterceptor(t)
+	direct := httptest.NewServer(ic.emu)
+	t.Cleanup(direct.Close)
+	const theirKey = "THEIR-own-key-5c0ffee"
+	creates := 0
+	ic.setRule(func(method, path string) action {
+		if method == http.MethodPost && path == "/instance/create" {
+			switch creates++; creates {
+			case 1:
+				return failBefore
+			case 2:
+				createOutOfBand(t, direct.URL+ic.emu.Prefix(), client.CreateRequest{
+					InstanceName: "raced", Token: theirKey, Settings: client.Settings{MsgCall: "theirs"}})
+			}
+		}
+		return forward
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: fastRetryProviderBlock(url, 2) + `resource "l2msg_instance" "test" {
+  instance_name = "raced"
+  reject_call   = true
+  msg_call      = "ours"
+}`,
+			ExpectError: regexp.MustCompile(`(?s)taken\s+by\s+someone\s+else`),
+		}},
+	})
+	snap, ok := ic.emu.Instance("raced")
+	if !ok || snap.Token != theirKey || snap.Settings.MsgCall != "theirs" || snap.Settings.RejectCall {
+		t.Fatalf("their instance was touched: %+v", snap)
 	}
 }

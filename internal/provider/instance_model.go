@@ -6,8 +6,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 )
@@ -125,11 +127,15 @@ func (m *instanceModel) webhookEventsUnknown() bool {
 }
 
 // secrets returns the model's secret values that are known: the
-// instance's own key and the webhook's header values.
+// instance's own key (apikey, token) and the webhook's header values.
+// token_wo is never in a model read from plan or state: Create masks it
+// itself.
 func (m *instanceModel) secrets(ctx context.Context) []string {
 	var out []string
-	if !m.APIKey.IsNull() && !m.APIKey.IsUnknown() {
-		out = append(out, m.APIKey.ValueString())
+	for _, v := range []types.String{m.APIKey, m.Token, m.TokenWO} {
+		if !v.IsNull() && !v.IsUnknown() {
+			out = append(out, v.ValueString())
+		}
 	}
 	if w, diags := m.webhook(ctx); !diags.HasError() && w != nil {
 		for _, v := range w.Headers {
@@ -179,4 +185,69 @@ func (m *instanceModel) takePlannedLocals(plan *instanceModel) {
 	if plan.APIKey.IsNull() {
 		m.APIKey = plan.APIKey
 	}
+}
+
+// createRequest is the create call for this plan, with the key it resolved
+// (token or token_wo; empty lets the client choose one).
+func (m *instanceModel) createRequest(token string, webhook *client.Webhook) client.CreateRequest {
+	return client.CreateRequest{
+		InstanceName: m.InstanceName.ValueString(),
+		Integration:  m.Integration.ValueString(),
+		Token:        token,
+		QRCode:       m.QRCode.ValueBool(),
+		Number:       m.Number.ValueString(),
+		Settings:     m.settings(),
+		Webhook:      webhook,
+	}
+}
+
+// created is the state after the create call itself: the plan, with what
+// the server made. An adopted instance's answer, with its pairing
+// challenge, was lost (the connect route gives a fresh one), and its
+// webhook is recorded as the create stores it until afterCreate sets it.
+func (m *instanceModel) created(ctx context.Context, res *client.CreateResult, webhook *client.Webhook) (instanceModel, diag.Diagnostics) {
+	s := *m
+	s.ID = s.InstanceName
+	s.InstanceID = types.StringValue(res.Instance.ID)
+	s.Status = types.StringValue(res.Instance.Status)
+	s.setAPIKey(res.APIKey, false)
+	s.setQRCode(res.QRCode)
+	if res.Settings != nil {
+		s.setSettings(*res.Settings)
+	}
+	if webhook == nil || (webhook.Enabled && !res.Adopted && !s.webhookEventsUnknown()) {
+		return s, nil
+	}
+	stored := *webhook
+	stored.Enabled = true
+	return s, s.setWebhook(ctx, &stored)
+}
+
+// recordUnresolved saves the name of a create whose outcome is unknown,
+// for the next refresh to look up. What the server would have made is
+// unknown, and Terraform refuses a saved state with unknown values ("always
+// a bug in the provider"): those are null.
+func (m *instanceModel) recordUnresolved(ctx context.Context, state *tfsdk.State) diag.Diagnostics {
+	placeholder := *m
+	placeholder.ID = m.InstanceName
+	placeholder.InstanceID = types.StringNull()
+	placeholder.Status = types.StringNull()
+	placeholder.APIKey = types.StringNull()
+	placeholder.Webhook = types.ObjectNull(webhookAttrTypes)
+	diags := state.Set(ctx, &placeholder)
+	if diags.HasError() {
+		return diags
+	}
+	known, err := tftypes.Transform(state.Raw, func(_ *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if !v.IsKnown() {
+			return tftypes.NewValue(v.Type(), nil), nil
+		}
+		return v, nil
+	})
+	if err != nil {
+		diags.AddError("Could not record the instance", "Nulling the unknown values of its state failed: "+err.Error())
+		return diags
+	}
+	state.Raw = known
+	return diags
 }

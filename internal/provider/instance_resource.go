@@ -97,113 +97,81 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	ctx = r.masked(ctx, &plan)
-
-	name := plan.InstanceName.ValueString()
 	webhook, diags := plan.webhook(ctx)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	token, diags := createToken(ctx, req.Config, &plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	out, err := r.createOrAdopt(ctx, client.CreateRequest{
-		InstanceName: name,
-		Integration:  plan.Integration.ValueString(),
-		Token:        token,
-		QRCode:       plan.QRCode.ValueBool(),
-		Number:       plan.Number.ValueString(),
-		Settings:     plan.settings(),
-		Webhook:      webhook,
-	})
+	ctx = withMasks(ctx, token)
+
+	// The client never makes two instances, loses one or adopts someone
+	// else's (client.CreateOrAdopt).
+	res, err := r.client.CreateOrAdopt(ctx, plan.createRequest(token, webhook))
 	if err != nil {
 		addCreateError(ctx, &resp.Diagnostics, &resp.State, plan, err)
 		return
 	}
-
-	// Everything the create call itself applied goes into state at once:
-	// if a later step fails, the instance is recorded (and tainted), never
-	// orphaned on the server.
-	state := plan
-	state.ID = types.StringValue(name)
-	adopted := out.adopted != nil
-	if adopted {
-		state.InstanceID = types.StringValue(out.adopted.ID)
-		state.Status = types.StringValue(out.adopted.Status)
-		state.setAPIKey(out.adopted.Token, false)
-		// An adopted instance's create answer, with its pairing
-		// challenge, was lost: the connect route gives a fresh one.
-		state.setQRCode(nil)
-		if out.adopted.Settings != nil {
-			state.setSettings(*out.adopted.Settings)
-		}
-	} else {
-		tflog.Info(ctx, "created l2msg instance", map[string]any{"instance_name": name, "instance_id": out.created.Instance.ID})
-		state.InstanceID = types.StringValue(out.created.Instance.ID)
-		state.Status = types.StringValue(out.created.Instance.Status)
-		state.setAPIKey(out.created.APIKey, false)
-		state.setQRCode(out.created.QRCode)
-		if out.created.Settings != nil {
-			state.setSettings(*out.created.Settings)
-		}
-	}
-	ctx = r.masked(ctx, &state)
-	// create always stores the webhook enabled; and an adopted instance's
-	// create may have stopped half-way, so it gets the webhook again.
-	needsWebhookSet := webhook != nil && (!webhook.Enabled || adopted)
-	if state.webhookEventsUnknown() || needsWebhookSet {
-		// Saved as the create stored it; corrected below once known.
-		resp.Diagnostics.Append(state.setWebhook(ctx, createdWebhook(webhook))...)
-	}
-	// Saving state is costly at fleet scale, so the early save that keeps a
-	// created instance recorded is made only when more calls follow.
-	readBack := webhook != nil && (plan.webhookEventsUnknown() || needsWebhookSet)
-	waits := !state.WaitForConnection.IsNull() && !state.WaitForConnection.IsUnknown()
-	if adopted || needsWebhookSet || readBack || waits {
+	state, diags := plan.created(ctx, res, webhook)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(recordKey(ctx, resp.Private, res.APIKey)...)
+	ctx = withMasks(ctx, res.APIKey)
+	// Then one call per step, each recorded in state before the next: a
+	// failure leaves the instance in state (tainted), never orphaned.
+	for _, step := range r.afterCreate(&plan, res, webhook) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	}
-
-	if adopted {
-		if err := r.client.SetSettings(ctx, name, plan.settings()); err != nil {
-			addAPIError(&resp.Diagnostics, "configure the settings of", name, err)
-			return
-		}
-		state.setSettings(plan.settings())
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	}
-	if needsWebhookSet {
-		if err := r.client.SetWebhook(ctx, name, *webhook); err != nil {
-			addAPIError(&resp.Diagnostics, "configure the webhook of", name, err)
-			return
-		}
-		resp.Diagnostics.Append(state.setWebhook(ctx, webhook)...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	}
-	if readBack {
-		state.Webhook = plan.Webhook
-		if !r.readBackWebhook(ctx, name, &state, &resp.Diagnostics) {
+		if resp.Diagnostics.HasError() || !step(ctx, &state, &resp.Diagnostics) {
 			return
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	if !resp.Diagnostics.HasError() && r.awaitPairing(ctx, &state, &resp.Diagnostics) {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	}
 }
 
-// createdWebhook is the webhook as the create call stores it: enabled.
-func createdWebhook(w *client.Webhook) *client.Webhook {
-	if w == nil {
-		return nil
+// createStep is one call that follows a create, which records its effect in
+// m. It reports whether the create may go on.
+type createStep func(ctx context.Context, m *instanceModel, diags *diag.Diagnostics) bool
+
+// afterCreate lists the calls a create still needs once the instance
+// exists. A plain create needs none: saving state is costly at fleet scale,
+// so it is then saved once.
+func (r *instanceResource) afterCreate(plan *instanceModel, res *client.CreateResult, webhook *client.Webhook) []createStep {
+	name := plan.InstanceName.ValueString()
+	var steps []createStep
+	if res.Adopted {
+		// The lost create may have stopped before it stored the settings.
+		steps = append(steps, func(ctx context.Context, m *instanceModel, diags *diag.Diagnostics) bool {
+			if err := r.client.SetSettings(ctx, name, plan.settings()); err != nil {
+				addAPIError(diags, "configure the settings of", name, err)
+				return false
+			}
+			m.setSettings(plan.settings())
+			return true
+		})
 	}
-	c := *w
-	c.Enabled = true
-	return &c
+	// Create always stores the webhook enabled, and an adopted instance's
+	// may be missing.
+	setWebhook := webhook != nil && (!webhook.Enabled || res.Adopted)
+	if setWebhook {
+		steps = append(steps, func(ctx context.Context, m *instanceModel, diags *diag.Diagnostics) bool {
+			if err := r.client.SetWebhook(ctx, name, *webhook); err != nil {
+				addAPIError(diags, "configure the webhook of", name, err)
+				return false
+			}
+			diags.Append(m.setWebhook(ctx, webhook)...)
+			return !diags.HasError()
+		})
+	}
+	if webhook != nil && (plan.webhookEventsUnknown() || setWebhook) {
+		steps = append(steps, func(ctx context.Context, m *instanceModel, diags *diag.Diagnostics) bool {
+			m.Webhook = plan.Webhook
+			return r.readBackWebhook(ctx, name, m, diags)
+		})
+	}
+	if !plan.WaitForConnection.IsNull() && !plan.WaitForConnection.IsUnknown() {
+		steps = append(steps, r.awaitPairing)
+	}
+	return steps
 }
 
 // readBackWebhook fills the webhook from the server, for values the plan
@@ -220,7 +188,8 @@ func (r *instanceResource) readBackWebhook(ctx context.Context, name string, m *
 }
 
 // createToken is the key to create the instance with: token, else the
-// write-only token_wo, which only the configuration carries.
+// write-only token_wo, which only the configuration carries. Empty lets the
+// client choose a random one.
 func createToken(ctx context.Context, config tfsdk.Config, plan *instanceModel) (string, diag.Diagnostics) {
 	if !plan.Token.IsNull() {
 		return plan.Token.ValueString(), nil
@@ -230,84 +199,22 @@ func createToken(ctx context.Context, config tfsdk.Config, plan *instanceModel) 
 	return wo.ValueString(), diags
 }
 
-// createOutcome is how a create ended: the server answered it, or its
-// answer was lost and the instance was found on the server afterwards.
-type createOutcome struct {
-	created *client.CreateResult
-	adopted *client.Instance
-}
-
-// nameTakenError: the name exists before this apply creates anything.
-type nameTakenError struct{ name string }
-
-func (e *nameTakenError) Error() string {
-	return fmt.Sprintf("an instance named %q already exists on the server", e.name)
-}
-
-// unresolvedCreateError: the create may have happened and the look-up that
-// should tell failed too. The caller records the name so the next refresh
-// finds out.
-type unresolvedCreateError struct{ create, lookup error }
-
-func (e *unresolvedCreateError) Error() string {
-	return fmt.Sprintf("%v; looking the name up afterwards failed too: %v", e.create, e.lookup)
-}
-
-func (e *unresolvedCreateError) Unwrap() []error { return []error{e.create, e.lookup} }
-
-// createOrAdopt creates the instance without ever making two or losing
-// one. A create is not safe to repeat, so the name must be free first;
-// after a failure that leaves the outcome unknown (5xx, dropped
-// connection, timeout) the name is looked up: found, it is this create's
-// instance and is adopted; not found, the create is tried again, at most
-// max_retries times.
-func (r *instanceResource) createOrAdopt(ctx context.Context, req client.CreateRequest) (createOutcome, error) {
-	name := req.InstanceName
-	switch _, err := r.client.FetchInstance(ctx, name); {
-	case err == nil:
-		return createOutcome{}, &nameTakenError{name: name}
-	case !client.IsNotFound(err):
-		return createOutcome{}, fmt.Errorf("checking that the name is free: %w", err)
-	}
-	for attempt := 0; ; attempt++ {
-		res, err := r.client.CreateInstance(ctx, req)
-		if err == nil {
-			return createOutcome{created: res}, nil
-		}
-		// The name was free before the first attempt, so a later attempt
-		// that finds it taken is meeting an earlier attempt's instance.
-		takenByUs := attempt > 0 && client.IsForbidden(err)
-		if !client.IsAmbiguous(err) && !takenByUs {
-			return createOutcome{}, err
-		}
-		tflog.Warn(ctx, "l2msg instance create failed with an unknown outcome; looking the name up",
-			map[string]any{"instance_name": name, "attempt": attempt + 1, "error": err.Error()})
-		inst, lerr := r.client.FetchInstance(ctx, name)
-		if lerr == nil {
-			tflog.Info(ctx, "the failed create did make the l2msg instance; adopting it",
-				map[string]any{"instance_name": name, "instance_id": inst.ID})
-			return createOutcome{adopted: inst}, nil
-		}
-		if !client.IsNotFound(lerr) {
-			return createOutcome{}, &unresolvedCreateError{create: err, lookup: lerr}
-		}
-		if attempt >= r.client.MaxRetries() {
-			return createOutcome{}, err
-		}
-		if berr := r.client.Backoff(ctx, attempt); berr != nil {
-			return createOutcome{}, errors.Join(err, berr)
-		}
-	}
-}
-
 // addCreateError reports a failed create. When the outcome is unknown the
 // name alone goes into state: Terraform keeps it tainted, and the next
 // refresh either finds the instance (then replaces it) or drops it (then
 // creates it). Nothing is left on the server that Terraform does not know.
 func addCreateError(ctx context.Context, diags *diag.Diagnostics, state *tfsdk.State, plan instanceModel, err error) {
 	name := plan.InstanceName.ValueString()
-	var taken *nameTakenError
-	if errors.As(err, &taken) {
+	var taken *client.NameTakenError
+	switch {
+	case errors.As(err, &taken) && taken.DuringRetry:
+		diags.AddAttributeError(path.Root("instance_name"), "Instance name taken by someone else",
+			fmt.Sprintf("The create of instance %q failed in a way that left its outcome unknown, and before it could "+
+				"be tried again someone else created an instance of that name. That instance does not answer to this "+
+				"create's key, so it is not this create's: Terraform left it alone and recorded nothing. Choose another "+
+				"instance_name, or find out who owns %q.\n\n%s", name, name, err))
+		return
+	case errors.As(err, &taken):
 		diags.AddAttributeError(path.Root("instance_name"), "Instance already exists",
 			fmt.Sprintf("An instance named %q already exists on the server, and Terraform does not manage it. "+
 				"To manage it with Terraform, import it: terraform import <address> %q, or an import block with id = %q. "+
@@ -315,17 +222,11 @@ func addCreateError(ctx context.Context, diags *diag.Diagnostics, state *tfsdk.S
 		return
 	}
 	addAPIError(diags, "create", name, err)
-	var unresolved *unresolvedCreateError
+	var unresolved *client.UnresolvedCreateError
 	if !errors.As(err, &unresolved) {
 		return
 	}
-	placeholder := plan
-	placeholder.ID = types.StringValue(name)
-	placeholder.InstanceID = types.StringNull()
-	placeholder.Status = types.StringNull()
-	placeholder.APIKey = types.StringNull()
-	placeholder.Webhook = types.ObjectNull(webhookAttrTypes)
-	diags.Append(state.Set(ctx, &placeholder)...)
+	diags.Append(plan.recordUnresolved(ctx, state)...)
 	diags.AddWarning("Instance recorded as tainted", fmt.Sprintf(
 		"The create of instance %q may have happened on the server. It is recorded in state as tainted, so the next "+
 			"apply looks it up: if it exists it is replaced, otherwise it is created.", name))
@@ -395,6 +296,8 @@ func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, r
 		addAPIError(&resp.Diagnostics, action, name, err)
 		return
 	}
+	// A key set with token_wo is not in state, but the listing shows it.
+	ctx = withMasks(ctx, ri.Token)
 
 	resp.Diagnostics.Append(state.readFrom(ctx, ri)...)
 	if resp.Diagnostics.HasError() {
@@ -482,6 +385,12 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 	state.QRCode = plan.QRCode
 	state.Timeouts = plan.Timeouts
 	state.takePlannedLocals(&plan)
+	// A key moved between token and token_wo is the instance's key (the
+	// plan would otherwise have replaced it): keep its hash for the next
+	// move, since apikey may now be null.
+	key, diags := createToken(ctx, req.Config, &plan)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(recordKey(ctx, resp.Private, key)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -532,10 +441,20 @@ func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	// The server deletes asynchronously and keeps the name taken until it
 	// is done; a replace that re-creates the same name must wait for that.
-	if err := r.client.WaitForDeletion(ctx, name, deletePollMax); err != nil {
+	switch err := r.client.WaitForDeletion(ctx, name, deletePollMax); {
+	case err == nil:
+	case errors.Is(err, context.Canceled):
+		// Terraform cancels the context on Ctrl-C.
+		resp.Diagnostics.AddError("Wait for the delete interrupted",
+			fmt.Sprintf("The server accepted the delete of instance %q and removes it in the background; the wait for "+
+				"that to finish was interrupted. The instance stays in state: run the command again, and the next "+
+				"refresh finds it gone, or waits for it.", name))
+	case errors.Is(err, context.DeadlineExceeded):
 		resp.Diagnostics.AddError("Instance not deleted in time",
 			fmt.Sprintf("The server accepted the delete of instance %q but still lists it: %s. "+
 				"Raise timeouts.delete if your server is slow to delete.", name, err))
+	default:
+		addAPIError(&resp.Diagnostics, "confirm the delete of", name, err)
 	}
 }
 

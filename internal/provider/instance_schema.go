@@ -2,7 +2,11 @@ package provider
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -10,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -19,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
@@ -31,13 +37,16 @@ func instanceSchema(ctx context.Context) schema.Schema {
 		Description: "A WhatsApp instance (one phone number) on l2msg or an Evolution API server, " +
 			"with its call/read settings and webhook. Changing `instance_name`, `integration` or `number` " +
 			"replaces the instance; settings and the webhook are updated in place.\n\n" +
-			"Creating never makes a second instance or leaves one Terraform does not know. Before creating, the provider " +
-			"checks that `instance_name` is free; if an instance of that name exists, the apply stops with an error that " +
-			"shows how to `terraform import` it. A create is not retried blindly: when it fails in a way that leaves the " +
-			"outcome unknown (a timeout, a 5xx answer, a dropped connection), the provider looks the name up. If the " +
-			"instance exists, it is adopted into state and its settings and webhook are applied; if not, the create is " +
-			"sent again, at most `max_retries` times. If even the look-up fails, the name is recorded in state as " +
-			"tainted, so the next apply finds the instance and replaces it, or creates it.\n\n" +
+			"Creating never makes a second instance, leaves one Terraform does not know, or takes someone else's. Every " +
+			"create carries the instance's key (`token`, `token_wo`, or else a random key the provider makes), which " +
+			"makes the instance recognisably this create's. A name already taken is refused by the server, and the " +
+			"apply stops with an error that shows how to `terraform import` it. A create is not retried blindly: when " +
+			"it fails in a way that leaves the outcome unknown (a timeout, a 5xx answer, a dropped connection, a success " +
+			"answer without the instance), the provider looks the name up. An instance that answers to this create's " +
+			"key is adopted into state and its settings and webhook are applied; one that does not was created by " +
+			"someone else meanwhile, is left alone, and the apply stops with an error that says so; no instance, and " +
+			"the create is sent again, at most `max_retries` times. If even the look-up fails, the name is recorded in " +
+			"state as tainted, so the next apply finds the instance and replaces it, or creates it.\n\n" +
 			"State is saved after each step of a create or an update (the instance, then its webhook; the settings, then " +
 			"the webhook), so a failure part-way leaves state that matches the server: a half-made instance is kept, " +
 			"tainted, and replaced by the next apply; a half-done update is finished by the next apply.",
@@ -79,12 +88,12 @@ func instanceSchema(ctx context.Context) schema.Schema {
 			},
 			"reject_call": boolSetting("Reject WhatsApp calls automatically."),
 			"msg_call": schema.StringAttribute{
-				Description: "The message sent when a call is rejected automatically, at most 4096 characters (WhatsApp's limit for a text message). " +
+				Description: "The message sent when a call is rejected automatically, at most 100 characters (the server's column). " +
 					"Defaults to `\"\"`. Updated in place.",
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(""),
-				Validators: []validator.String{stringvalidator.LengthAtMost(4096)},
+				Validators: []validator.String{stringvalidator.UTF8LengthAtMost(maxMsgCallLen)},
 			},
 			"groups_ignore":     boolSetting("Ignore group messages."),
 			"always_online":     boolSetting("Keep WhatsApp always online."),
@@ -93,7 +102,7 @@ func instanceSchema(ctx context.Context) schema.Schema {
 			"sync_full_history": boolSetting("Synchronize the full WhatsApp history."),
 			"webhook":           webhookSchema(),
 			"token": schema.StringAttribute{
-				Description: "A custom key for the instance, used instead of one the server generates; `WHATSAPP-BUSINESS` " +
+				Description: "A custom key for the instance, used instead of a random one the provider makes; `WHATSAPP-BUSINESS` " +
 					"instances need it (the Meta access token). It becomes the instance's API key, so `apikey` equals it. " +
 					"Stored in state (Sensitive): prefer `token_wo` on Terraform 1.11 and later. Conflicts with `token_wo`. " +
 					"Changing it replaces the instance; adding one equal to the current key (after an import) does not.",
@@ -186,9 +195,9 @@ func webhookSchema() schema.SingleNestedAttribute {
 		Optional: true,
 		Attributes: map[string]schema.Attribute{
 			"url": schema.StringAttribute{
-				Description: "The http:// or https:// URL that receives the events.",
+				Description: "The http:// or https:// URL that receives the events, at most 500 characters (the server's column).",
 				Required:    true,
-				Validators:  []validator.String{httpURL()},
+				Validators:  []validator.String{httpURL(), stringvalidator.UTF8LengthAtMost(maxWebhookURLLen)},
 			},
 			"enabled": schema.BoolAttribute{
 				Description: "Whether the webhook sends events. Defaults to `true`.",
@@ -223,6 +232,7 @@ func webhookSchema() schema.SingleNestedAttribute {
 				Validators: []validator.Set{
 					setvalidator.SizeAtLeast(1),
 					setvalidator.ValueStringsAre(stringvalidator.OneOf(client.Events...)),
+					v1OnlyEvents(),
 				},
 				PlanModifiers: []planmodifier.Set{allEventsWhenOmitted()},
 			},
@@ -256,8 +266,9 @@ func (v tokenValidator) ValidateString(ctx context.Context, req validator.String
 const tokenReplaceDoc = "Replaces the instance when the key it asks for differs from the instance's key."
 
 // tokenNeedsReplace: removing token keeps the instance and its key. Adding
-// one to an instance that had none in state (an import, or a server-made
-// key) only needs a new instance when it differs from the current key.
+// one to an instance that had none in state (an import, a server-made key,
+// or a move from token_wo) only needs a new instance when it differs from
+// the current key.
 func tokenNeedsReplace(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
 	switch {
 	case req.PlanValue.IsNull():
@@ -266,9 +277,9 @@ func tokenNeedsReplace(ctx context.Context, req planmodifier.StringRequest, resp
 		resp.RequiresReplace = true
 		return
 	}
-	var key types.String
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("apikey"), &key)...)
-	resp.RequiresReplace = !sameKey(key, req.PlanValue)
+	same, diags := isCurrentKey(ctx, req.State, req.Private, req.PlanValue)
+	resp.Diagnostics.Append(diags...)
+	resp.RequiresReplace = !same
 }
 
 // tokenWOVersionNeedsReplace: a new version asks for a new key. Setting a
@@ -282,10 +293,78 @@ func tokenWOVersionNeedsReplace(ctx context.Context, req planmodifier.Int64Reque
 		resp.RequiresReplace = true
 		return
 	}
-	var key, wo types.String
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("apikey"), &key)...)
+	var wo types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("token_wo"), &wo)...)
-	resp.RequiresReplace = !sameKey(key, wo)
+	same, diags := isCurrentKey(ctx, req.State, req.Private, wo)
+	resp.Diagnostics.Append(diags...)
+	resp.RequiresReplace = !same
+}
+
+// keyHashKey is the private state entry that holds a salted hash of the
+// instance's key. apikey is null when the key was set write-only, so the
+// hash is the only way to tell, at plan, that a key moved between token_wo
+// and token is the same key: a replacement would unpair the phone.
+const keyHashKey = "key_sha256"
+
+type keyHash struct {
+	Salt   string `json:"salt"`
+	SHA256 string `json:"sha256"`
+}
+
+func hashKey(key string, salt []byte) keyHash {
+	sum := sha256.Sum256(append(append([]byte{}, salt...), key...))
+	return keyHash{Salt: hex.EncodeToString(salt), SHA256: hex.EncodeToString(sum[:])}
+}
+
+// privateState is what Create, Update and the plan modifiers share of the
+// framework's private state.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// recordKey keeps a salted hash of the instance's key in private state.
+func recordKey(ctx context.Context, private privateState, key string) diag.Diagnostics {
+	if key == "" {
+		return nil
+	}
+	salt := make([]byte, 16)
+	_, _ = rand.Read(salt) // never fails (crypto/rand)
+	b, err := json.Marshal(hashKey(key, salt))
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Could not record the instance key's hash", err.Error())
+		return diags
+	}
+	return private.SetKey(ctx, keyHashKey, b)
+}
+
+// isCurrentKey reports whether key is the instance's key: apikey when state
+// shows it, else the hash recordKey kept.
+func isCurrentKey(ctx context.Context, state tfsdk.State, private privateState, key types.String) (bool, diag.Diagnostics) {
+	var current types.String
+	diags := state.GetAttribute(ctx, path.Root("apikey"), &current)
+	if diags.HasError() || key.IsNull() || key.IsUnknown() {
+		return false, diags
+	}
+	if !current.IsNull() && !current.IsUnknown() {
+		return sameKey(current, key), diags
+	}
+	if private == nil {
+		return false, diags
+	}
+	raw, d := private.GetKey(ctx, keyHashKey)
+	diags.Append(d...)
+	var stored keyHash
+	if len(raw) == 0 || json.Unmarshal(raw, &stored) != nil {
+		return false, diags
+	}
+	salt, err := hex.DecodeString(stored.Salt)
+	if err != nil {
+		return false, diags
+	}
+	got := hashKey(key.ValueString(), salt)
+	return subtle.ConstantTimeCompare([]byte(got.SHA256), []byte(stored.SHA256)) == 1, diags
 }
 
 func sameKey(a, b types.String) bool {

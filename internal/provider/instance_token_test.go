@@ -318,3 +318,38 @@ func TestAccInstance_businessWithWriteOnlyToken(t *testing.T) {
 		}},
 	})
 }
+
+// A key moved between token_wo and token, in either direction and back, is
+// the same key: the instance (and its paired phone) stays. apikey is null
+// after token_wo, so only the key's hash in private state can tell.
+func TestAccInstance_keyMovesBetweenWriteOnlyAndToken(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	var id string
+	sameInstance := func(*terraform.State) error {
+		snap, ok := emu.Instance("moved")
+		switch {
+		case !ok:
+			return fmt.Errorf("instance gone")
+		case id == "":
+			id = snap.ID
+		case snap.ID != id:
+			return fmt.Errorf("instance replaced: id %s, was %s", snap.ID, id)
+		}
+		return nil
+	}
+	wo := tokenConfig(url, "moved", fmt.Sprintf("  token_wo         = %q\n  token_wo_version = 1", woSecret))
+	plain := tokenConfig(url, "moved", fmt.Sprintf("  token = %q", woSecret))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		TerraformVersionChecks:   writeOnlyAvailable,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{Config: wo, Check: resource.ComposeAggregateTestCheckFunc(serverToken(emu, "moved", woSecret), sameInstance)},
+			{Config: plain, ConfigPlanChecks: expectUpdate, Check: sameInstance},
+			{Config: wo, ConfigPlanChecks: expectUpdate, Check: sameInstance},
+			{Config: plain, ConfigPlanChecks: expectUpdate, Check: sameInstance},
+			// Another key is another instance.
+			{Config: tokenConfig(url, "moved", fmt.Sprintf("  token = %q", woSecret+"-other")), ConfigPlanChecks: expectReplace},
+		},
+	})
+}

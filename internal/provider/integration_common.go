@@ -70,18 +70,6 @@ func instanceForWrite(ctx context.Context, c *client.Client, name string, link t
 	return inst
 }
 
-// importByInstanceName imports a resource that is one per instance, whose
-// id is the instance name, by import ID or by identity.
-func importByInstanceName(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	instanceIdentity.importState(ctx, req, resp)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	var name types.String
-	resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("instance_name"), &name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), name)...)
-}
-
 // integrationKind names an integration in messages, with the environment
 // switch that turns it off on the server.
 type integrationKind struct {
@@ -185,3 +173,16 @@ func (e *redactedError) Error() string {
 }
 
 func (e *redactedError) Unwrap() error { return e.err }
+
+// importByInstanceName imports a resource an instance has at most one of,
+// whose id is the instance name, by import ID or (with identity) by
+// identity: instanceIdentity.importState, then the id.
+func importByInstanceName(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	instanceIdentity.importState(ctx, req, resp)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var name types.String
+	resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("instance_name"), &name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), name)...)
+}

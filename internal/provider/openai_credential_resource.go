@@ -120,15 +120,9 @@ func (r *openaiCredentialResource) Create(ctx context.Context, req resource.Crea
 	}
 	ctx = withMasks(r.masked(ctx, &plan), key)
 	name := plan.InstanceName.ValueString()
-	if !plan.InstanceID.IsNull() && !plan.InstanceID.IsUnknown() {
-		inst, err := r.client.LookupInstance(ctx, name)
-		if err != nil {
-			addAPIError(&resp.Diagnostics, "read", name, err)
-			return
-		}
-		if checkInstanceLink(plan.InstanceID, name, inst.ID, &resp.Diagnostics); resp.Diagnostics.HasError() {
-			return
-		}
+	inst := instanceForWrite(ctx, r.client, name, plan.InstanceID, "OpenAI credential", &resp.Diagnostics)
+	if inst == nil {
+		return
 	}
 	creds, err := r.client.CreateOpenAICreds(ctx, name, plan.Name.ValueString(), key)
 	if err != nil {
@@ -141,12 +135,7 @@ func (r *openaiCredentialResource) Create(ctx context.Context, req resource.Crea
 	}
 	tflog.Info(ctx, "created OpenAI credential", map[string]any{"instance_name": name, "id": creds.ID})
 	plan.ID = types.StringValue(creds.ID)
-	if plan.InstanceID.IsUnknown() || plan.InstanceID.IsNull() {
-		plan.InstanceID = types.StringNull()
-		if inst, err := r.client.LookupInstance(ctx, name); err == nil {
-			plan.InstanceID = types.StringValue(inst.ID)
-		}
-	}
+	plan.InstanceID = types.StringValue(inst.ID)
 	plan.APIKeyWO = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }

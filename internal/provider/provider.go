@@ -5,7 +5,11 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
+	"slices"
+	"strings"
 
 	// Aliased: the tests have a type named action.
 	fwaction "github.com/hashicorp/terraform-plugin-framework/action"
@@ -110,6 +114,12 @@ func (p *l2msgProvider) Configure(ctx context.Context, req provider.ConfigureReq
 			"Attribute base_url (or the "+EnvBaseURL+" environment variable): "+err.Error()+".")
 		return
 	}
+	if host, clear := clearTextHost(c.BaseURL()); clear {
+		resp.Diagnostics.AddAttributeWarning(path.Root("base_url"), "API key sent in clear text",
+			fmt.Sprintf("base_url (or the %s environment variable) is http:// to %s, which is not this machine: every request "+
+				"carries the API key, and instance keys and webhook headers travel in the bodies, unencrypted, for anyone "+
+				"on the way to read. Use https:// unless the network between here and %s is yours.", EnvBaseURL, host, host))
+	}
 	data := &providerData{client: c, settings: cc}
 	resp.ResourceData = data
 	resp.DataSourceData = data
@@ -123,7 +133,7 @@ func (p *l2msgProvider) Resources(context.Context) []func() resource.Resource {
 		NewInstanceResource,
 		NewProxyResource,
 		NewChatwootResource,
-	}, chatbotResources()...)
+	}, slices.Concat(streamResources(), chatbotResources())...)
 }
 
 func (p *l2msgProvider) DataSources(context.Context) []func() datasource.DataSource {
@@ -158,4 +168,21 @@ func (p *l2msgProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{
 		NewQRTextFunction,
 	}
+}
+
+// clearTextHost reports a base URL that sends the key unencrypted beyond
+// this machine: http:// to a host that is not loopback.
+func clearTextHost(base string) (string, bool) {
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme != "http" {
+		return "", false
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") {
+		return host, false
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return host, false
+	}
+	return host, true
 }

@@ -18,8 +18,8 @@ import (
 var (
 	_ resource.ResourceWithConfigure        = (*proxyResource)(nil)
 	_ resource.ResourceWithImportState      = (*proxyResource)(nil)
-	_ resource.ResourceWithIdentity         = (*proxyResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*proxyResource)(nil)
+	_ resource.ResourceWithIdentity         = (*proxyResource)(nil)
 )
 
 // The server tests a proxy before it saves it, by fetching an address on
@@ -263,11 +263,12 @@ func (r *proxyResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	}
 }
 
-// IdentitySchema: see identity.go.
+// IdentitySchema: one per instance, known by the instance's name, as its
+// import ID is.
 func (r *proxyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = instanceIdentity.schema()
 }
 
 func (r *proxyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByInstanceName(ctx, req, resp)
+	instanceIdentity.importState(ctx, req, resp)
 }

@@ -144,7 +144,7 @@ func TestAccProxy_import(t *testing.T) {
 			},
 			{
 				Config: proxyConfig(url, name, body), ResourceName: proxyAddr, ImportState: true, ImportStateId: "a/b",
-				ExpectError: regexp.MustCompile(`(?s)import ID is the instance name`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid import ID.*<instance_name>`),
 			},
 		},
 	})
@@ -361,4 +361,34 @@ resource "l2msg_instance_proxy" "test" {
 	if n := emu.Stats().ByRoute["POST /proxy/set/:name"]; n != 0 {
 		t.Fatalf("%d proxy sets reached the server", n)
 	}
+}
+
+// Terraform 1.12+: the proxy and the Chatwoot configuration are known by
+// their instance's name, and import blocks can use that identity.
+func TestAccIntegrations_identity(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	cfg := chatwootConfig(providerBlock(url), "idént", "  account_id = \"1\"\n  token = \"cw-test-token\"\n  url = \"https://cw.example.com\"\n") + `
+resource "l2msg_instance_proxy" "test" {
+  instance_name = l2msg_instance.test.instance_name
+  instance_id   = l2msg_instance.test.instance_id
+  host          = "proxy.example.com"
+  port          = 3128
+}
+`
+	identityIs := func(addr string) statecheck.StateCheck {
+		return statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{"instance_name": knownvalue.StringExact("idént")})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		TerraformVersionChecks:   identityChecks,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{
+				Config:            cfg,
+				ConfigStateChecks: []statecheck.StateCheck{identityIs(proxyAddr), identityIs(chatwootAddr)},
+			},
+			{Config: cfg, ResourceName: proxyAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
+			{Config: cfg, ResourceName: chatwootAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
+		},
+	})
 }

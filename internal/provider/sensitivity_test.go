@@ -35,7 +35,9 @@ var referenceSuffixes = []string{"_version", "_id", "_ids"}
 // notSecret lists the names the rules above flag that hold no secret, by
 // "kind name.path". Each entry says why; the guard fails when an entry no
 // longer matches anything, so the list cannot rot.
-var notSecret = map[string]string{}
+var notSecret = map[string]string{
+	"resource l2msg_instance_pusher key": "a Pusher app's key is public: browsers subscribe with it; the app's secret is `secret`",
+}
 
 // looksSecret reports whether an attribute's name says it holds a secret.
 func looksSecret(name string) bool {

@@ -7,10 +7,14 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 )
 
 // httpURL accepts absolute http and https URLs with a host.
@@ -149,5 +153,34 @@ func (positiveRateValidator) ValidateFloat64(_ context.Context, req validator.Fl
 	if v := req.ConfigValue.ValueFloat64(); !validRate(v) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid requests_per_second",
 			fmt.Sprintf("Attribute %s must be a number greater than 0, got %v. Leave it out for no limit.", req.Path, v))
+	}
+}
+
+// v1OnlyEvents warns about webhook events that only v1 servers know:
+// l2msg's page lists NEW_JWT_TOKEN, but v2 servers refuse it at apply.
+func v1OnlyEvents() validator.Set { return v1OnlyEventsValidator{} }
+
+type v1OnlyEventsValidator struct{}
+
+func (v1OnlyEventsValidator) Description(context.Context) string {
+	return "warns about events v2 servers refuse (" + strings.Join(client.V1OnlyEvents, ", ") + ")"
+}
+
+func (v v1OnlyEventsValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v1OnlyEventsValidator) ValidateSet(ctx context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	var events []types.String
+	resp.Diagnostics.Append(req.ConfigValue.ElementsAs(ctx, &events, true)...)
+	for _, e := range events {
+		if slices.Contains(client.V1OnlyEvents, e.ValueString()) {
+			resp.Diagnostics.AddAttributeWarning(req.Path, "Event only v1 servers accept",
+				fmt.Sprintf("Attribute %s holds %s, which l2msg's documentation lists but Evolution API v2 servers "+
+					"refuse: the apply fails with 400 on a v2 server. Remove it unless your server is v1.", req.Path, e.ValueString()))
+		}
 	}
 }

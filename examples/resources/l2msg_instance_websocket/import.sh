@@ -1,0 +1,2 @@
+# The websocket stream is imported by the name of its instance.
+terraform import l2msg_instance_websocket.sales sales

@@ -1,0 +1,262 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// raceServer is a server on which a create can be made to fail after (or
+// before) storing the instance, and on which someone else can take a name
+// between two attempts. It keeps one instance per name with its key.
+type raceServer struct {
+	mu     sync.Mutex
+	tokens map[string]string // name → key
+	// plan answers the n-th create: "ok", "500-stored", "500-lost",
+	// "empty-stored", or "other" (someone else takes the name, then 500).
+	plan []string
+	// hideTokens makes fetchInstances leave keys out, as v1 servers and
+	// restricted keys do: ownership is then asked with the key itself.
+	hideTokens bool
+	creates    int
+}
+
+func (s *raceServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case r.Method == http.MethodPost && r.URL.Path == "/instance/create":
+		var body struct {
+			InstanceName string `json:"instanceName"`
+			Token        string `json:"token"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		step := "ok"
+		if s.creates < len(s.plan) {
+			step = s.plan[s.creates]
+		}
+		s.creates++
+		if _, taken := s.tokens[body.InstanceName]; taken {
+			reply(403, fmt.Sprintf(`{"status":403,"error":"Forbidden","response":{"message":["This name %q is already in use."]}}`, body.InstanceName))(w, r)
+			return
+		}
+		switch step {
+		case "other":
+			s.tokens[body.InstanceName] = "SOMEONE-ELSES-KEY"
+			status(500)(w, r)
+			return
+		case "500-lost":
+			status(500)(w, r)
+			return
+		}
+		s.tokens[body.InstanceName] = body.Token
+		switch step {
+		case "500-stored":
+			status(500)(w, r)
+		case "empty-stored":
+			w.WriteHeader(201)
+		default:
+			reply(201, fmt.Sprintf(`{"instance":{"instanceName":%q,"instanceId":"id-1","status":"close"},"hash":%q}`, body.InstanceName, body.Token))(w, r)
+		}
+	case r.URL.Path == "/instance/fetchInstances":
+		name := r.URL.Query().Get("instanceName")
+		tok, ok := s.tokens[name]
+		if !ok {
+			reply(404, fmt.Sprintf(`{"status":404,"error":"Not Found","response":{"message":["Instance \"%s\" not found"]}}`, name))(w, r)
+			return
+		}
+		if s.hideTokens {
+			tok = ""
+		}
+		reply(200, fmt.Sprintf(`[{"id":"id-1","name":%q,"connectionStatus":"close","token":%q}]`, name, tok))(w, r)
+	case strings.HasPrefix(r.URL.Path, "/instance/connectionState/"):
+		name := strings.TrimPrefix(r.URL.Path, "/instance/connectionState/")
+		if r.Header.Get("apikey") != s.tokens[name] && r.Header.Get("apikey") != testKey {
+			reply(401, `{"status":401,"error":"Unauthorized","response":{"message":"Unauthorized"}}`)(w, r)
+			return
+		}
+		reply(200, fmt.Sprintf(`{"instance":{"instanceName":%q,"state":"close"}}`, name))(w, r)
+	default:
+		status(500)(w, r)
+	}
+}
+
+func newRaceClient(t *testing.T, s *raceServer) (*Client, *recorder) {
+	t.Helper()
+	if s.tokens == nil {
+		s.tokens = map[string]string{}
+	}
+	return newConfiguredClient(t, fastRetries(2), "", s.ServeHTTP)
+}
+
+func sentTokens(t *testing.T, rec *recorder) []string {
+	t.Helper()
+	var out []string
+	for _, r := range rec.requests() {
+		if r.Path == "/instance/create" {
+			tok, _ := jsonBody(t, r.Body)["token"].(string)
+			out = append(out, tok)
+		}
+	}
+	return out
+}
+
+func TestCreateOrAdoptAlwaysSendsAKey(t *testing.T) {
+	ctx := context.Background()
+	t.Run("the user's key as given", func(t *testing.T) {
+		c, rec := newRaceClient(t, &raceServer{})
+		res, err := c.CreateOrAdopt(ctx, CreateRequest{InstanceName: "a", Token: "users-own-key"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := sentTokens(t, rec); len(got) != 1 || got[0] != "users-own-key" {
+			t.Errorf("tokens sent = %q", got)
+		}
+		if res.APIKey != "users-own-key" || res.Adopted {
+			t.Errorf("result = %+v", res)
+		}
+	})
+	t.Run("a random key of at least 128 bits when none is given", func(t *testing.T) {
+		c, rec := newRaceClient(t, &raceServer{})
+		for _, name := range []string{"a", "b"} {
+			if _, err := c.CreateOrAdopt(ctx, CreateRequest{InstanceName: name}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := sentTokens(t, rec)
+		hex := regexp.MustCompile(`^[0-9A-F]{32,}$`) // 32 hex digits = 128 bits
+		if len(got) != 2 || !hex.MatchString(got[0]) || !hex.MatchString(got[1]) || got[0] == got[1] {
+			t.Errorf("tokens sent = %q, want two different random keys of at least 128 bits", got)
+		}
+	})
+}
+
+func TestCreateOrAdoptNoNameCheckBeforehand(t *testing.T) {
+	// The server's 403 on a taken name is authoritative: an apply of N
+	// instances makes N requests, not 2N.
+	c, rec := newRaceClient(t, &raceServer{})
+	if _, err := c.CreateOrAdopt(context.Background(), CreateRequest{InstanceName: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	if calls := rec.calls(); len(calls) != 1 || calls[0] != "POST /instance/create" {
+		t.Errorf("requests = %v, want the create alone", calls)
+	}
+}
+
+func TestCreateOrAdoptNameTakenBeforeTheCreate(t *testing.T) {
+	s := &raceServer{tokens: map[string]string{"a": "THEIRS"}}
+	c, rec := newRaceClient(t, s)
+	_, err := c.CreateOrAdopt(context.Background(), CreateRequest{InstanceName: "a"})
+	var taken *NameTakenError
+	if !errors.As(err, &taken) || taken.DuringRetry || taken.Name != "a" {
+		t.Fatalf("error = %v, want a NameTakenError before any retry", err)
+	}
+	if n := len(rec.requests()); n != 1 {
+		t.Errorf("requests = %v, want the create alone", rec.calls())
+	}
+}
+
+func TestCreateOrAdoptAdoptsOnlyItsOwnInstance(t *testing.T) {
+	ctx := context.Background()
+	for _, hide := range []bool{false, true} {
+		how := "listing shows keys"
+		if hide {
+			how = "asked with the key"
+		}
+		t.Run("stored then 500, "+how, func(t *testing.T) {
+			c, rec := newRaceClient(t, &raceServer{plan: []string{"500-stored"}, hideTokens: hide})
+			res, err := c.CreateOrAdopt(ctx, CreateRequest{InstanceName: "a"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Adopted || res.Instance.ID != "id-1" || res.APIKey != sentTokens(t, rec)[0] {
+				t.Errorf("result = %+v, want the instance adopted with the key sent", res)
+			}
+			if n := len(sentTokens(t, rec)); n != 1 {
+				t.Errorf("creates = %d, want 1: %v", n, rec.calls())
+			}
+		})
+		t.Run("empty success answer, "+how, func(t *testing.T) {
+			c, _ := newRaceClient(t, &raceServer{plan: []string{"empty-stored"}, hideTokens: hide})
+			res, err := c.CreateOrAdopt(ctx, CreateRequest{InstanceName: "a"})
+			if err != nil || !res.Adopted || res.Instance.ID == "" {
+				t.Fatalf("result = %+v, %v; want adopted with an id", res, err)
+			}
+		})
+		// The race of issue 9: attempt 1 fails and stores nothing, someone
+		// else creates the name, attempt 2 is refused with 403. Their
+		// instance must never be adopted.
+		t.Run("someone else took the name between attempts, "+how, func(t *testing.T) {
+			s := &raceServer{plan: []string{"500-lost", "other"}, hideTokens: hide}
+			c, rec := newRaceClient(t, s)
+			res, err := c.CreateOrAdopt(ctx, CreateRequest{InstanceName: "a"})
+			var taken *NameTakenError
+			if !errors.As(err, &taken) || !taken.DuringRetry {
+				t.Fatalf("result = %+v, %v; want a NameTakenError during retry", res, err)
+			}
+			if !strings.Contains(err.Error(), "taken by someone else while the create was retried") {
+				t.Errorf("error %q does not say what happened", err)
+			}
+			if s.tokens["a"] != "SOMEONE-ELSES-KEY" {
+				t.Errorf("their instance was changed: key %q", s.tokens["a"])
+			}
+			for _, call := range rec.calls() {
+				if strings.HasPrefix(call, "POST /settings") || strings.HasPrefix(call, "POST /webhook") {
+					t.Errorf("wrote to their instance: %v", rec.calls())
+				}
+			}
+		})
+	}
+}
+
+func TestCreateOrAdoptRetriesWhatDidNotHappen(t *testing.T) {
+	c, rec := newRaceClient(t, &raceServer{plan: []string{"500-lost", "500-lost"}})
+	res, err := c.CreateOrAdopt(context.Background(), CreateRequest{InstanceName: "a"})
+	if err != nil || res.Adopted {
+		t.Fatalf("result = %+v, %v; want created on the third attempt", res, err)
+	}
+	toks := sentTokens(t, rec)
+	if len(toks) != 3 || toks[0] != toks[1] || toks[1] != toks[2] {
+		t.Errorf("creates sent keys %q, want three attempts with one key", toks)
+	}
+
+	c, rec = newRaceClient(t, &raceServer{plan: []string{"500-lost", "500-lost", "500-lost", "500-lost"}})
+	_, err = c.CreateOrAdopt(context.Background(), CreateRequest{InstanceName: "a"})
+	if !IsAmbiguous(err) {
+		t.Fatalf("error = %v, want the last ambiguous failure", err)
+	}
+	if n := len(sentTokens(t, rec)); n != 3 {
+		t.Errorf("creates = %d, want 1 + max retries (2)", n)
+	}
+}
+
+func TestCreateOrAdoptUnresolved(t *testing.T) {
+	c, _ := newConfiguredClient(t, fastRetries(0), "", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			status(500)(w, r)
+			return
+		}
+		status(400)(w, r) // not 5xx, so the lookup is not retried either
+	})
+	_, err := c.CreateOrAdopt(context.Background(), CreateRequest{InstanceName: "a"})
+	var unresolved *UnresolvedCreateError
+	if !errors.As(err, &unresolved) {
+		t.Fatalf("error = %v, want UnresolvedCreateError", err)
+	}
+}
+
+func TestCreateAnsweredWithoutTheInstanceIsAmbiguous(t *testing.T) {
+	for _, body := range []string{"", "null", " ", "{}", `{"instance":{"instanceName":"a"},"hash":"H"}`, `{"instance":{"instanceName":"a","instanceId":""}}`} {
+		c, _ := newTestClient(t, "", reply(201, body))
+		res, err := c.CreateInstance(context.Background(), CreateRequest{InstanceName: "a"})
+		if !IsAmbiguous(err) {
+			t.Errorf("create answered %q = %+v, %v; want ambiguous", body, res, err)
+		}
+	}
+}
