@@ -67,9 +67,6 @@ func (a identityAttrs) schema() identityschema.Schema {
 
 // idFormat is the import ID's shape, for error messages.
 func (a identityAttrs) idFormat() string {
-	if len(a) == 1 && a[0] == "instance_name" {
-		return "the instance name"
-	}
 	parts := make([]string, len(a))
 	for i, name := range a {
 		parts[i] = "<" + name + ">"
