@@ -42,6 +42,82 @@ resource "l2msg_instance" "fleet" {
 `
 }
 
+// The integrations fleet gives every instance a Chatwoot inbox, a proxy and
+// a RabbitMQ stream as well: the listing carries their rows, so its
+// no-change plan should cost no more requests than the fleet without them.
+// The blocks are keyed by resource type so that a build lacking one runs
+// with the others (newFleet).
+var integrationTypes = []string{"l2msg_instance_chatwoot", "l2msg_instance_proxy", "l2msg_instance_rabbitmq"}
+
+var integrationsHCL = map[string]string{
+	"l2msg_instance_chatwoot": `
+resource "l2msg_instance_chatwoot" "fleet" {
+  for_each       = local.names
+  instance_name  = l2msg_instance.fleet[each.key].instance_name
+  instance_id    = l2msg_instance.fleet[each.key].instance_id
+  url            = "https://chatwoot.example.com"
+  account_id     = "1"
+  token          = "fleet-token"
+  sign_msg       = true
+  sign_delimiter = "\n"
+}
+`,
+	"l2msg_instance_proxy": `
+resource "l2msg_instance_proxy" "fleet" {
+  for_each      = local.names
+  instance_name = l2msg_instance.fleet[each.key].instance_name
+  instance_id   = l2msg_instance.fleet[each.key].instance_id
+  host          = "proxy.example.com"
+  port          = 3128
+  username      = "fleet"
+  password      = "fleet-pass"
+}
+`,
+	"l2msg_instance_rabbitmq": `
+resource "l2msg_instance_rabbitmq" "fleet" {
+  for_each      = local.names
+  instance_name = l2msg_instance.fleet[each.key].instance_name
+  instance_id   = l2msg_instance.fleet[each.key].instance_id
+  events        = ["MESSAGES_UPSERT", "CONNECTION_UPDATE"]
+}
+`,
+}
+
+// The integrations floor holds the same values in three more terraform_data
+// per instance, each depending on its instance as the real ones do.
+const integrationsFloorHCL = `
+resource "terraform_data" "chatwoot" {
+  for_each = local.names
+  input = {
+    instance_name  = terraform_data.fleet[each.key].output.instance_name
+    url            = "https://chatwoot.example.com"
+    account_id     = "1"
+    token          = "fleet-token"
+    sign_msg       = true
+    sign_delimiter = "\n"
+  }
+}
+
+resource "terraform_data" "proxy" {
+  for_each = local.names
+  input = {
+    instance_name = terraform_data.fleet[each.key].output.instance_name
+    host          = "proxy.example.com"
+    port          = 3128
+    username      = "fleet"
+    password      = "fleet-pass"
+  }
+}
+
+resource "terraform_data" "rabbitmq" {
+  for_each = local.names
+  input = {
+    instance_name = terraform_data.fleet[each.key].output.instance_name
+    events        = ["MESSAGES_UPSERT", "CONNECTION_UPDATE"]
+  }
+}
+`
+
 func floorConfig(n int) string {
 	return fmt.Sprintf(fleetLocals, n) + `
 resource "terraform_data" "fleet" {

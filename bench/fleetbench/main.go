@@ -11,10 +11,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -24,7 +23,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
 	"github.com/l2msg/terraform-provider-l2msg/internal/tfrun"
 )
 
@@ -32,6 +30,8 @@ const benchKey = "fleetbench-global-key"
 
 type options struct {
 	ns          []int
+	intNs       []int  // sizes of the integrations fleet
+	baseline    string // git revision measured as the "before"
 	latency     time.Duration
 	parallelism int
 	runs        int
@@ -60,8 +60,10 @@ func (e *envList) Set(v string) error {
 
 func main() {
 	var o options
-	var ns string
+	var ns, intNs string
 	flag.StringVar(&ns, "n", "100,500", "comma-separated fleet sizes")
+	flag.StringVar(&intNs, "integrations", "100", "comma-separated sizes of the fleet whose instances also have a Chatwoot inbox, a proxy and a RabbitMQ stream; \"\" for none")
+	flag.StringVar(&o.baseline, "baseline", "", "a git revision whose provider is measured too, in the same run, as the before of a before → after")
 	flag.DurationVar(&o.latency, "latency", 20*time.Millisecond, "latency the emulator adds to every API request")
 	flag.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism")
 	flag.IntVar(&o.runs, "runs", 1, "repetitions of every command; the table shows medians")
@@ -75,13 +77,14 @@ func main() {
 	flag.Var(&o.providerEnv, "provider-env", "KEY=VALUE added to the provider's environment, repeatable (with -reattach=false, terraform's too)")
 	flag.StringVar(&o.label, "label", "", "a note stored with the results, such as the code measured")
 	flag.Parse()
-	for _, f := range strings.Split(ns, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n <= 0 {
-			fmt.Fprintf(os.Stderr, "fleetbench: -n: %q is not a positive number\n", f)
-			os.Exit(2)
-		}
-		o.ns = append(o.ns, n)
+	var err error
+	if o.ns, err = sizes(ns); err != nil {
+		fmt.Fprintln(os.Stderr, "fleetbench: -n:", err)
+		os.Exit(2)
+	}
+	if o.intNs, err = sizes(intNs); err != nil {
+		fmt.Fprintln(os.Stderr, "fleetbench: -integrations:", err)
+		os.Exit(2)
 	}
 	if o.cpuprofile != "" && !o.reattach {
 		fmt.Fprintln(os.Stderr, "fleetbench: -cpuprofile needs -reattach: terraform would start several providers that overwrite one profile")
@@ -98,6 +101,47 @@ func main() {
 		fmt.Fprintln(os.Stderr, "fleetbench:", err)
 		os.Exit(1)
 	}
+}
+
+func sizes(list string) ([]int, error) {
+	var ns []int
+	for f := range strings.SplitSeq(list, ",") {
+		if strings.TrimSpace(f) == "" {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("%q is not a positive number", f)
+		}
+		ns = append(ns, n)
+	}
+	return ns, nil
+}
+
+// buildBaseline builds the provider of a git revision, extracted with git
+// archive so that the repository's worktrees are left alone.
+func buildBaseline(ctx context.Context, root, rev string, opts tfrun.BuildOptions) (*tfrun.Provider, string, error) {
+	commit, err := exec.CommandContext(ctx, "git", "rev-parse", "--short", rev+"^{commit}").Output()
+	if err != nil {
+		return nil, "", fmt.Errorf("-baseline %s: %w", rev, err)
+	}
+	src := filepath.Join(root, "baseline-src")
+	if err := mkdirAll(src); err != nil {
+		return nil, "", err
+	}
+	archive := exec.CommandContext(ctx, "sh", "-c", `git archive "$1" | tar -x -C "$2"`, "sh", rev, src)
+	if out, err := archive.CombinedOutput(); err != nil {
+		return nil, "", fmt.Errorf("extracting %s: %w\n%s", rev, err, out)
+	}
+	opts.ModuleRoot = src
+	p, err := tfrun.BuildProvider(ctx, filepath.Join(root, "baseline"), opts)
+	return p, strings.TrimSpace(string(commit)), err
+}
+
+// plannedFleet is one fleet size of one kind.
+type plannedFleet struct {
+	kind string
+	n    int
 }
 
 func run(ctx context.Context, o options) error {
@@ -122,54 +166,78 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 	logf("building the provider")
-	prov, err := tfrun.BuildProvider(ctx, root, tfrun.BuildOptions{Tags: tags})
-	if err != nil {
+	var err error
+	providers := map[string]*tfrun.Provider{}
+	if providers[variantL2msg], err = tfrun.BuildProvider(ctx, root, tfrun.BuildOptions{Tags: tags}); err != nil {
 		return err
 	}
-
-	emu := emulator.New(emulator.Options{APIKey: benchKey, Latency: o.latency})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
+	variants := []string{variantFloor, variantL2msg}
+	if !o.floor {
+		variants = variants[1:]
 	}
-	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	defer func() { _ = srv.Close() }()
-	baseURL := "http://" + ln.Addr().String() + emu.Prefix()
-
-	var samples []sample
-	for _, n := range o.ns {
-		variants := []string{variantFloor, variantL2msg}
-		if !o.floor {
-			variants = variants[1:]
+	var baselineCommit string
+	if o.baseline != "" {
+		logf("building the baseline provider (%s)", o.baseline)
+		if providers[variantBaseline], baselineCommit, err = buildBaseline(ctx, root, o.baseline, tfrun.BuildOptions{Tags: tags}); err != nil {
+			return err
 		}
+		variants = append(variants, variantBaseline)
+	}
+
+	var plan []plannedFleet
+	for _, n := range o.ns {
+		plan = append(plan, plannedFleet{fleetInstances, n})
+	}
+	for _, n := range o.intNs {
+		plan = append(plan, plannedFleet{fleetIntegrations, n})
+	}
+	var samples []sample
+	var unavailable []string
+	for _, pf := range plan {
 		fleets := map[string]*fleet{}
+		var order []string
 		for _, v := range variants {
-			f, err := newFleet(ctx, root, v, n, prov, emu, baseURL, benchKey)
+			f, err := newFleet(ctx, root, pf.kind, v, pf.n, providers[v], o.latency)
+			if errors.Is(err, errUnavailable) {
+				logf("%v", err)
+				unavailable = append(unavailable, err.Error())
+				continue
+			}
 			if err != nil {
 				return err
+			}
+			defer f.close()
+			if len(f.missing) > 0 {
+				note := fmt.Sprintf("the %s fleet with the %s provider runs with %s only (its floor has all three): %s",
+					pf.kind, v, strings.Join(f.types, ", "), strings.Join(f.missing, "; "))
+				logf("%s", note)
+				unavailable = append(unavailable, note)
 			}
 			f.profileDir = o.cpuprofile
 			f.managed = !o.reattach
 			f.env = o.providerEnv
 			fleets[v] = f
+			order = append(order, v)
+		}
+		if len(order) == 0 || (len(order) == 1 && order[0] == variantFloor) {
+			continue
 		}
 		for r := 1; r <= o.runs; r++ {
-			// Each command runs for the floor and then the provider, so
-			// both see the same load from whatever else shares the machine.
+			// Each command runs for every variant in turn, so all of them
+			// see the same load from whatever else shares the machine.
 			for _, c := range commands {
 				reps := 1
 				if c == "plan" {
 					reps = o.plans
 				}
 				for range reps {
-					for _, v := range variants {
+					for _, v := range order {
 						s, err := fleets[v].run(ctx, c, o.parallelism, r)
 						if err != nil {
 							return err
 						}
-						logf("N=%d run %d %-7s %-5s wall %6.2fs cpu %6.2fs requests %d",
-							n, r, c, v, s.Wall.Seconds(), s.CPU().Seconds(), s.Requests)
+						logf("%s N=%d run %d %-7s %-8s wall %6.2fs cpu %6.2fs requests %d",
+							pf.kind, pf.n, r, c, v, s.Wall.Seconds(), s.CPU().Seconds(), s.Requests)
 						samples = append(samples, s)
 					}
 				}
@@ -177,11 +245,15 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 
-	rows := summarize(samples)
+	rows := summarize(samples, o.latency, o.parallelism)
 	info := describe(o, time.Since(start))
+	info.Unavailable = unavailable
+	if o.baseline != "" {
+		info.Baseline = o.baseline + " (" + baselineCommit + ")"
+	}
 	info.LoadStart, info.LoadEnd = loadStart, loadavg()
-	md := "# Fleet benchmark\n\n" + info.markdown() + "\n" + table(rows) + notes
-	fmt.Print("\n" + table(rows))
+	md := "# Fleet benchmark\n\n" + info.markdown() + "\n" + table(rows) + beforeAfter(rows) + notes
+	fmt.Print("\n" + table(rows) + beforeAfter(rows))
 	if err := os.WriteFile(filepath.Join(o.out, "latest.md"), []byte(md), 0o644); err != nil {
 		return err
 	}
@@ -203,12 +275,15 @@ func run(ctx context.Context, o options) error {
 const notes = `
 - Figures are medians over the runs (and the repeated plans); requests and peak memory are the maxima.
 - The floor is the same fleet in terraform_data: terraform's own cost, no provider, no network.
+- limit s is the physical limit: the floor plus requests × latency ÷ parallelism, every request a
+  round trip that terraform's parallelism overlaps; wall s cannot go below it without fewer requests.
 - CPU is terraform's user+system time plus the provider's. The provider runs in reattach mode
   (started by the benchmark with -debug), so one provider process serves the whole command and
   its peak RSS and CPU are read when it exits; terraform would otherwise start one per walk.
-- The emulator runs inside the benchmark process; its CPU is in neither column.
-- Targets, judged at N = 500 only: plan ≤ 1.8×, apply ≤ 1.3×, destroy ≤ 1.2× the floor's wall time;
-  a no-change plan makes at most N + 2 requests (judged at every N).
+- Each provider fleet has its own emulator inside the benchmark process; its CPU is in neither column.
+- Targets, judged at N = 500 on the instances fleet: plan ≤ 1.5×, apply ≤ 1.1×, destroy ≤ 1.1× the
+  floor's wall time. Request limits, judged at every N: a no-change plan N + 1 (with integrations
+  too), an apply N + 1, a destroy 2N + 2.
 `
 
 type meta struct {
@@ -231,6 +306,12 @@ type meta struct {
 	// work shows in every wall time.
 	LoadStart string `json:"load_start,omitempty"`
 	LoadEnd   string `json:"load_end,omitempty"`
+	// Baseline is the -baseline revision and its commit.
+	Baseline string `json:"baseline,omitempty"`
+	// Unavailable lists fleets a provider build could not run: resource
+	// types it does not have.
+	Unavailable []string `json:"unavailable,omitempty"`
+	IntNs       []int    `json:"integrations_ns,omitempty"`
 }
 
 func loadavg() string {
@@ -248,7 +329,7 @@ func loadavg() string {
 func describe(o options, took time.Duration) meta {
 	m := meta{
 		Label: o.label, Date: time.Now().UTC().Format(time.RFC3339), Go: runtime.Version(), CPUs: runtime.NumCPU(),
-		Ns: o.ns, Latency: o.latency.String(), Parallelism: o.parallelism, Runs: o.runs, Plans: o.plans,
+		Ns: o.ns, IntNs: o.intNs, Latency: o.latency.String(), Parallelism: o.parallelism, Runs: o.runs, Plans: o.plans,
 		Duration: took.Round(time.Second).String(), Mode: "reattach", ProviderEnv: o.providerEnv,
 	}
 	if !o.reattach {
@@ -277,6 +358,12 @@ func (m meta) markdown() string {
 		m.Date, m.Commit, m.Go, m.Terraform, m.CPUs, m.Latency, m.Parallelism, m.Runs, m.Plans, m.Mode, m.Duration)
 	if m.LoadStart != "" {
 		fmt.Fprintf(&b, "\nLoad average (1, 5, 15 min) at start: %s; at end: %s.\n", m.LoadStart, m.LoadEnd)
+	}
+	if m.Baseline != "" {
+		fmt.Fprintf(&b, "\nBaseline (the before of every before → after): %s, measured in the same run.\n", m.Baseline)
+	}
+	for _, u := range m.Unavailable {
+		fmt.Fprintf(&b, "\nNot available: %s.\n", u)
 	}
 	if len(m.ProviderEnv) > 0 {
 		fmt.Fprintf(&b, "\nProvider environment: %s.\n", strings.Join(m.ProviderEnv, " "))

@@ -75,9 +75,10 @@ type Client struct {
 	maxRetryDelay time.Duration
 	log           LogFunc
 
-	limiter *rate.Limiter // nil: no limit
-	listing listing
-	maxBody int64 // maxSuccessBody; tests lower it
+	limiter   *rate.Limiter // nil: no limit
+	listing   listing
+	deletions deletions
+	maxBody   int64 // maxSuccessBody; tests lower it
 }
 
 // New validates cfg and returns a Client.

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 )
 
 // FetchInstance returns one instance by name. An unknown name is an
@@ -48,9 +47,11 @@ func (c *Client) FetchInstances(ctx context.Context) ([]Instance, error) {
 // it asynchronously: use WaitForDeletion before treating the name as free.
 // Servers older than v2.2.1 refuse to delete a connected instance; then the
 // instance is logged out and the delete tried once more.
-func (c *Client) DeleteInstance(ctx context.Context, name string) error {
+func (c *Client) DeleteInstance(ctx context.Context, name string) (err error) {
+	c.deletions.sending()
+	defer func() { c.answered(ctx, name, err == nil) }()
 	del := call{method: http.MethodDelete, path: pathFor("/instance/delete", name), instance: name}
-	_, err := c.do(ctx, del)
+	_, err = c.do(ctx, del)
 	if err == nil || !IsBadRequest(err) || !mentionsDisconnect(err) {
 		return err
 	}
@@ -67,29 +68,6 @@ func mentionsDisconnect(err error) bool {
 		return false
 	}
 	return strings.Contains(strings.ToLower(apiErr.Message()), "disconnect")
-}
-
-// WaitForDeletion polls fetchInstances until the server no longer knows the
-// name, backing off from a short first poll up to maxPoll. It stops when ctx
-// ends; the caller bounds the wait with a deadline.
-func (c *Client) WaitForDeletion(ctx context.Context, name string, maxPoll time.Duration) error {
-	err := poll(ctx, maxPoll, func() (bool, error) {
-		_, err := c.FetchInstance(ctx, name)
-		switch {
-		case IsNotFound(err):
-			return true, nil
-		case IsUnauthorized(err) || IsForbidden(err) || isWrongPlace(err):
-			// A refused key or a wrong base URL will not heal by
-			// waiting; other errors are retried, so a flaky poll does
-			// not fail a destroy that the server has already accepted.
-			return false, err
-		}
-		return false, nil
-	})
-	if err != nil {
-		return fmt.Errorf("waiting for instance %q to be deleted: %w", name, err)
-	}
-	return nil
 }
 
 // Connect starts pairing. Number, when set, asks for a pairing code to type

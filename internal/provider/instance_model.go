@@ -130,16 +130,23 @@ func (m *instanceModel) webhookEventsUnknown() bool {
 // instance's own key (apikey, token) and the webhook's header values.
 // token_wo is never in a model read from plan or state: Create masks it
 // itself.
-func (m *instanceModel) secrets(ctx context.Context) []string {
+func (m *instanceModel) secrets(context.Context) []string {
 	var out []string
 	for _, v := range []types.String{m.APIKey, m.Token, m.TokenWO} {
 		if !v.IsNull() && !v.IsUnknown() {
 			out = append(out, v.ValueString())
 		}
 	}
-	if w, diags := m.webhook(ctx); !diags.HasError() && w != nil {
-		for _, v := range w.Headers {
-			out = append(out, v)
+	// Read from the object as it is: converting the whole webhook through
+	// reflection cost more than the rest of a Read's own work.
+	if m.Webhook.IsNull() || m.Webhook.IsUnknown() {
+		return out
+	}
+	if headers, ok := m.Webhook.Attributes()["headers"].(types.Map); ok {
+		for _, v := range headers.Elements() {
+			if s, ok := v.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+				out = append(out, s.ValueString())
+			}
 		}
 	}
 	return out

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -60,8 +59,7 @@ func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 // attribute sit on it in the schema.
 func (r *instanceResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
-		resourcevalidator.Conflicting(path.MatchRoot("token"), path.MatchRoot("token_wo")),
-		resourcevalidator.RequiredTogether(path.MatchRoot("token_wo"), path.MatchRoot("token_wo_version")),
+		tokenChoice{},
 		businessNeedsCredentials{},
 		waitNeedsPairing{},
 	}

@@ -32,6 +32,7 @@ var (
 	_ resource.ResourceWithImportState      = (*streamResource[plainStream, *plainStream])(nil)
 	_ resource.ResourceWithConfigValidators = (*streamResource[plainStream, *plainStream])(nil)
 	_ resource.ResourceWithModifyPlan       = (*streamResource[plainStream, *plainStream])(nil)
+	_ resource.ResourceWithIdentity         = (*streamResource[plainStream, *plainStream])(nil)
 )
 
 func newStreamResource[T any, P streamModelPtr[T]](k *streamKind) resource.Resource {
@@ -65,6 +66,7 @@ func (r *streamResource[T, P]) integration() integrationKind {
 }
 
 func (r *streamResource[T, P]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	var plan T
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -74,6 +76,7 @@ func (r *streamResource[T, P]) Create(ctx context.Context, req resource.CreateRe
 }
 
 func (r *streamResource[T, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	var plan T
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -113,6 +116,7 @@ func (r *streamResource[T, P]) write(ctx context.Context, config tfsdk.Config, p
 }
 
 func (r *streamResource[T, P]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
 	ctx, p := r.fromState(ctx, req.State, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -200,6 +204,14 @@ func (r *streamResource[T, P]) fromState(ctx context.Context, st tfsdk.State, di
 	return r.masked(ctx, p), p
 }
 
+// IdentitySchema: a stream is known by its instance's name, as its import
+// ID is.
+func (r *streamResource[T, P]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = instanceIdentity.schema()
+}
+
+// ImportState takes the instance name, as an import ID or as the import
+// block's identity; Read fills in the rest.
 func (r *streamResource[T, P]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByInstanceName(ctx, req, resp)
+	instanceIdentity.importState(ctx, req, resp)
 }

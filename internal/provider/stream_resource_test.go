@@ -10,7 +10,9 @@ import (
 
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
@@ -583,4 +585,35 @@ func TestAccStream_instanceRemovedOutside(t *testing.T) {
 			},
 		},
 	})
+}
+
+// Every stream's identity is its instance's name: set on create, and an
+// import block with that identity imports it with no change to plan.
+func TestAccStream_identity(t *testing.T) {
+	for _, kind := range []string{client.StreamRabbitmq, client.StreamPusher} {
+		t.Run(kind, func(t *testing.T) {
+			emu, url := newEmulator(t, emulator.Options{})
+			name := "identity-" + kind
+			cfg := streamConfig(url, kind, name, "", `  events = ["CALL"]`)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				TerraformVersionChecks:   identityChecks,
+				CheckDestroy:             checkDestroyed(emu),
+				Steps: []resource.TestStep{
+					{
+						Config: cfg,
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectIdentity(streamAddr(kind), map[string]knownvalue.Check{"instance_name": knownvalue.StringExact(name)}),
+						},
+					},
+					{
+						Config:          cfg,
+						ResourceName:    streamAddr(kind),
+						ImportState:     true,
+						ImportStateKind: resource.ImportBlockWithResourceIdentity,
+					},
+				},
+			})
+		})
+	}
 }
