@@ -487,3 +487,17 @@ func TestAccPerInstanceResources_identityAfterUpgrade(t *testing.T) {
 		},
 	})
 }
+
+// TestEveryResourceHasIdentity: a resource added without identity fails
+// here, before users miss `import { identity = … }` and `terraform query`.
+func TestEveryResourceHasIdentity(t *testing.T) {
+	p := New("test")().(*l2msgProvider)
+	for _, newResource := range p.Resources(context.Background()) {
+		r := newResource()
+		var md resource.MetadataResponse
+		r.Metadata(context.Background(), resource.MetadataRequest{ProviderTypeName: "l2msg"}, &md)
+		if _, ok := r.(resource.ResourceWithIdentity); !ok {
+			t.Errorf("%s has no resource identity: see identity.go", md.TypeName)
+		}
+	}
+}
