@@ -136,7 +136,7 @@ func TestAccChatbot_instanceLifecycle(t *testing.T) {
 				ResourceName:  "l2msg_evolution_bot.b",
 				ImportState:   true,
 				ImportStateId: "linked",
-				ExpectError:   regexp.MustCompile(`INSTANCE_NAME/BOT_ID`),
+				ExpectError:   regexp.MustCompile(`import ID is <instance_name>/<id>`),
 			},
 		},
 	})

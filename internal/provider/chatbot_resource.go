@@ -25,6 +25,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure        = (*botResource)(nil)
 	_ resource.ResourceWithImportState      = (*botResource)(nil)
+	_ resource.ResourceWithIdentity         = (*botResource)(nil)
 	_ resource.ResourceWithValidateConfig   = (*botResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*botResource)(nil)
 )
@@ -242,6 +243,7 @@ func (v botValues) secrets(context.Context) []string {
 }
 
 func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer memberIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	plan, diags := getValues(ctx, req.Plan.Get)
 	resp.Diagnostics.Append(diags...)
 	config, diags := getValues(ctx, req.Config.Get)
@@ -349,6 +351,7 @@ func (r *botResource) checkSiblings(ctx context.Context, name, selfID string, bo
 }
 
 func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer memberIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
 	prior, diags := getValues(ctx, req.State.Get)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -382,6 +385,7 @@ func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 }
 
 func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer memberIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	plan, diags := getValues(ctx, req.Plan.Get)
 	resp.Diagnostics.Append(diags...)
 	config, diags := getValues(ctx, req.Config.Get)
@@ -434,24 +438,13 @@ func (r *botResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	resp.Diagnostics.AddError(fmt.Sprintf("Could not delete %s %q of instance %q", r.kind.title, id, name), r.describe(err))
 }
 
-func (r *botResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	name, id, ok := splitImportID(req.ID)
-	if !ok {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("The import ID of a %s is INSTANCE_NAME/BOT_ID, for example \"sales/clx0abc123\"; got %q.", r.kind.title, req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_name"), name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+// IdentitySchema: see identity.go.
+func (r *botResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = memberIdentity.schema()
 }
 
-// splitImportID splits "INSTANCE/ID"; instance names cannot hold a slash.
-func splitImportID(s string) (name, id string, ok bool) {
-	name, id, ok = strings.Cut(s, "/")
-	if !ok || strings.TrimSpace(name) == "" || strings.TrimSpace(id) == "" || strings.Contains(id, "/") {
-		return "", "", false
-	}
-	return name, id, true
+func (r *botResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	memberIdentity.importState(ctx, req, resp)
 }
 
 // describe is an error's text, with the fix when the integration is

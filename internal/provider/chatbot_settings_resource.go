@@ -23,6 +23,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*botSettingsResource)(nil)
 	_ resource.ResourceWithImportState = (*botSettingsResource)(nil)
+	_ resource.ResourceWithIdentity    = (*botSettingsResource)(nil)
 )
 
 // builtinDefaults are the values the server answers for a kind's defaults
@@ -150,10 +151,12 @@ func (r *botSettingsResource) fromSettings(prior botValues, s *client.BotSetting
 }
 
 func (r *botSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *botSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
@@ -201,6 +204,7 @@ func (r *botSettingsResource) write(ctx context.Context, p tfsdk.Plan, state *tf
 }
 
 func (r *botSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
 	prior, diags := getValues(ctx, req.State.Get)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -257,6 +261,11 @@ func (r *botSettingsResource) Delete(ctx context.Context, req resource.DeleteReq
 		return
 	}
 	resp.Diagnostics.AddError(fmt.Sprintf("Could not reset the %s defaults of instance %q", r.kind.title, name), describeChatbotError(r.kind, err))
+}
+
+// IdentitySchema: see identity.go.
+func (r *botSettingsResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = instanceIdentity.schema()
 }
 
 func (r *botSettingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -86,7 +86,7 @@ resource "l2msg_flowise_bot" "f" {
 func TestAccLeakChatbots(t *testing.T) {
 	emu, url := emulatortest.NewServer(t, emulator.Options{APIKey: leakAPIKey})
 	w := cliWorkdir(t, chatbotLeakConfig(url, leakDifyKey, leakN8nPass, "hi"))
-	tr := &transcript{t: t, w: w, logDir: t.TempDir()}
+	tr := newTranscript(t, w)
 	secrets := map[string]string{"api_key": leakAPIKey, "credential key": leakCredKey, "write-only credential key": leakCredWOKey,
 		"dify key": leakDifyKey, "n8n password": leakN8nPass, "flowise write-only key": leakFlowiseWO,
 		"rotated dify key": leakDifyKeyNew, "rotated n8n password": leakN8nPassNext}

@@ -96,7 +96,7 @@ func TestAccLeakIntegrations(t *testing.T) {
 	var echo atomic.Bool
 	url := echoingServer(t, emu, &echo)
 	w := cliWorkdir(t, leakIntegrationsConfig(url, leakProxyPass, leakCWToken, 1, 3128))
-	tr := &transcript{t: t, w: w, logDir: t.TempDir()}
+	tr := newTranscript(t, w)
 	write := func(cfg string) {
 		t.Helper()
 		if err := w.WriteFile("main.tf", requiredProviders+cfg); err != nil {

@@ -62,6 +62,29 @@ type transcript struct {
 	logDir  string
 	outputs []string
 	n       int
+	// logEnv selects what is logged; see newTranscript.
+	logEnv []string
+}
+
+// newTranscript logs everything at TRACE. OpenTofu's core, unlike
+// Terraform's, logs values it should not: the resource's configuration at
+// DEBUG while importing it, and at WARN every value the refresh after an
+// import changed ("produced an unexpected new value ... during refresh"),
+// sensitive ones included. That is the CLI ignoring the schema's sensitive
+// marks, which the provider sets. Under OpenTofu the core log is kept at
+// ERROR (where a secret in a provider's diagnostic would show) and the
+// provider's at TRACE.
+func newTranscript(t *testing.T, w *tfrun.Workdir) *transcript {
+	t.Helper()
+	tr := &transcript{t: t, w: w, logDir: t.TempDir(), logEnv: []string{"TF_LOG=TRACE"}}
+	res, err := w.Run(context.Background(), "version")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(res.Stdout, "OpenTofu") {
+		tr.logEnv = []string{"TF_LOG_CORE=ERROR", "TF_LOG_PROVIDER=TRACE"}
+	}
+	return tr
 }
 
 func (tr *transcript) run(wantOK bool, args ...string) tfrun.Result {
@@ -69,7 +92,7 @@ func (tr *transcript) run(wantOK bool, args ...string) tfrun.Result {
 	tr.n++
 	logPath := filepath.Join(tr.logDir, fmt.Sprintf("%02d-%s.log", tr.n, args[0]))
 	env := tr.w.Env
-	tr.w.Env = append(append([]string{}, env...), "TF_LOG=TRACE", "TF_LOG_PATH="+logPath)
+	tr.w.Env = append(append(append([]string{}, env...), tr.logEnv...), "TF_LOG_PATH="+logPath)
 	res, err := tr.w.Run(context.Background(), append(args, "-no-color")...)
 	tr.w.Env = env
 	tr.outputs = append(tr.outputs, fmt.Sprintf("terraform %v: stdout\n%s\nstderr\n%s", args, res.Stdout, res.Stderr))
@@ -89,7 +112,7 @@ func (tr *transcript) run(wantOK bool, args ...string) tfrun.Result {
 func TestAccLeak(t *testing.T) {
 	emu, url := emulatortest.NewServer(t, emulator.Options{APIKey: leakAPIKey, DeleteDelay: 50 * time.Millisecond})
 	w := cliWorkdir(t, leakConfig(url, leakAPIKey, leakHeader))
-	tr := &transcript{t: t, w: w, logDir: t.TempDir()}
+	tr := newTranscript(t, w)
 
 	tr.run(true, "apply", "-auto-approve")
 	snap, ok := emu.Instance("leaky")

@@ -107,7 +107,7 @@ func (a identityAttrs) importState(ctx context.Context, req resource.ImportState
 		values = strings.Split(req.ID, "/")
 		if len(values) != len(a) || !allNonBlank(values) {
 			resp.Diagnostics.AddError("Invalid import ID",
-				fmt.Sprintf("The import ID is %s: each part not empty and without a slash; got %q.", a.idFormat(), req.ID))
+				fmt.Sprintf("The import ID is %s: %s; got %q.", a.idFormat(), a.partsRule(), req.ID))
 			return
 		}
 	} else {
@@ -132,6 +132,13 @@ func (a identityAttrs) importState(ctx context.Context, req resource.ImportState
 			resp.Diagnostics.Append(resp.Identity.SetAttribute(ctx, path.Root(name), values[i])...)
 		}
 	}
+}
+
+func (a identityAttrs) partsRule() string {
+	if len(a) == 1 {
+		return "not empty and without a slash"
+	}
+	return "each part not empty and without a slash"
 }
 
 func allNonBlank(parts []string) bool {

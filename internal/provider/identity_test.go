@@ -389,3 +389,115 @@ func identityOf(t *testing.T, id *tfsdk.ResourceIdentity, name string) string {
 	}
 	return v.ValueString()
 }
+
+// identityMatchesState checks that the resource at addr has the identity
+// attrs, each equal to the state attribute of the same name.
+func identityMatchesState(addr string, attrs identityAttrs) []statecheck.StateCheck {
+	var out []statecheck.StateCheck
+	for _, name := range attrs {
+		out = append(out, statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New(name)))
+	}
+	return out
+}
+
+// TestAccPerInstanceResources_identity: every resource that lives inside an
+// instance has identity, set on create and usable in an import block:
+// {instance_name} for the ones an instance has at most one of,
+// {instance_name, id} for members of a collection.
+func TestAccPerInstanceResources_identity(t *testing.T) {
+	typebot := botCases[0]
+	for _, tc := range []struct {
+		name   string
+		config func(url string) string
+		checks map[string]identityAttrs
+		// importAddr is imported by identity in a second step.
+		importAddr string
+	}{
+		{
+			name:       "proxy",
+			config:     func(url string) string { return proxyConfig(url, "id-proxy", "  host = \"10.0.0.5\"\n  port = 1080\n") },
+			checks:     map[string]identityAttrs{proxyAddr: instanceIdentity},
+			importAddr: proxyAddr,
+		},
+		{
+			name: "chatwoot",
+			config: func(url string) string {
+				return chatwootConfig(providerBlock(url), "id-cw", "  account_id = \"1\"\n  token = \"cw-test-token\"\n  url = \"http://localhost:3000\"\n")
+			},
+			checks:     map[string]identityAttrs{chatwootAddr: instanceIdentity},
+			importAddr: chatwootAddr,
+		},
+		{
+			name:       "bot and bot settings",
+			config:     func(url string) string { return typebot.config(url, "id-bots", "hello", "", "") },
+			checks:     map[string]identityAttrs{typebot.botAddr(): memberIdentity, typebot.settingsAddr(): instanceIdentity},
+			importAddr: typebot.botAddr(),
+		},
+		{
+			name: "openai credential",
+			config: func(url string) string {
+				return credsConfig(url, "main", "sk-identity", false, "", "")
+			},
+			checks: map[string]identityAttrs{"l2msg_openai_credential.a": memberIdentity},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			emu, url := newEmulator(t, emulator.Options{})
+			var checks []statecheck.StateCheck
+			for addr, attrs := range tc.checks {
+				checks = append(checks, identityMatchesState(addr, attrs)...)
+			}
+			steps := []tfresource.TestStep{{Config: tc.config(url), ConfigStateChecks: checks}}
+			if tc.importAddr != "" {
+				steps = append(steps, tfresource.TestStep{
+					Config:          tc.config(url),
+					ResourceName:    tc.importAddr,
+					ImportState:     true,
+					ImportStateKind: tfresource.ImportBlockWithResourceIdentity,
+				})
+			}
+			tfresource.ParallelTest(t, tfresource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				TerraformVersionChecks:   identityChecks,
+				CheckDestroy:             checkDestroyed(emu),
+				Steps:                    steps,
+			})
+		})
+	}
+}
+
+// TestAccPerInstanceResources_identityAfterUpgrade: state written before
+// these resources had identity gains it on the next refresh.
+func TestAccPerInstanceResources_identityAfterUpgrade(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	typebot := botCases[0]
+	cfg := typebot.config(url, "upgraded-bots", "hello", "", "")
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		TerraformVersionChecks: identityChecks,
+		CheckDestroy:           checkDestroyed(emu),
+		Steps: []tfresource.TestStep{
+			{ProtoV6ProviderFactories: legacyProviders, Config: cfg},
+			{
+				ProtoV6ProviderFactories: testAccProviders,
+				Config:                   cfg,
+				ConfigPlanChecks:         tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: append(identityMatchesState(typebot.botAddr(), memberIdentity),
+					identityMatchesState(typebot.settingsAddr(), instanceIdentity)...),
+			},
+		},
+	})
+}
+
+// TestEveryResourceHasIdentity: a resource added without identity fails
+// here, before users miss `import { identity = … }` and `terraform query`.
+func TestEveryResourceHasIdentity(t *testing.T) {
+	p := New("test")().(*l2msgProvider)
+	for _, newResource := range p.Resources(context.Background()) {
+		r := newResource()
+		var md resource.MetadataResponse
+		r.Metadata(context.Background(), resource.MetadataRequest{ProviderTypeName: "l2msg"}, &md)
+		if _, ok := r.(resource.ResourceWithIdentity); !ok {
+			t.Errorf("%s has no resource identity: see identity.go", md.TypeName)
+		}
+	}
+}

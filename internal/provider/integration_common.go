@@ -174,16 +174,15 @@ func (e *redactedError) Error() string {
 
 func (e *redactedError) Unwrap() error { return e.err }
 
-// importByInstanceName takes the instance name as the import ID, for a
-// singleton without identity; those with identity use
-// instanceIdentity.importState.
+// importByInstanceName imports a resource an instance has at most one of,
+// whose id is the instance name, by import ID or (with identity) by
+// identity: instanceIdentity.importState, then the id.
 func importByInstanceName(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	name := req.ID
-	if strings.TrimSpace(name) == "" || strings.Contains(name, "/") {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("The import ID is the instance name: not empty and without a slash; got %q.", name))
+	instanceIdentity.importState(ctx, req, resp)
+	if resp.Diagnostics.HasError() {
 		return
 	}
+	var name types.String
+	resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("instance_name"), &name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_name"), name)...)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
@@ -25,6 +24,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure        = (*openaiCredentialResource)(nil)
 	_ resource.ResourceWithImportState      = (*openaiCredentialResource)(nil)
+	_ resource.ResourceWithIdentity         = (*openaiCredentialResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*openaiCredentialResource)(nil)
 )
 
@@ -106,6 +106,7 @@ func (r *openaiCredentialResource) ConfigValidators(context.Context) []resource.
 }
 
 func (r *openaiCredentialResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer memberIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	var plan openaiCredentialModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	var wo types.String
@@ -140,6 +141,7 @@ func (r *openaiCredentialResource) Create(ctx context.Context, req resource.Crea
 }
 
 func (r *openaiCredentialResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer memberIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
 	var state openaiCredentialModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -177,6 +179,7 @@ func (r *openaiCredentialResource) Read(ctx context.Context, req resource.ReadRe
 // Update is never called with a change the server could apply (every
 // attribute replaces); it only records the plan.
 func (r *openaiCredentialResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer memberIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	var plan openaiCredentialModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	plan.APIKeyWO = types.StringNull()
@@ -211,13 +214,11 @@ func (r *openaiCredentialResource) Delete(ctx context.Context, req resource.Dele
 	resp.Diagnostics.AddError(fmt.Sprintf("Could not delete OpenAI credential %q of instance %q", id, name), describeChatbotError(openaiKind, err))
 }
 
+// IdentitySchema: see identity.go.
+func (r *openaiCredentialResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = memberIdentity.schema()
+}
+
 func (r *openaiCredentialResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	name, id, ok := splitImportID(req.ID)
-	if !ok {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("The import ID of an OpenAI credential is INSTANCE_NAME/CREDENTIAL_ID; got %q.", strings.TrimSpace(req.ID)))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_name"), name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	memberIdentity.importState(ctx, req, resp)
 }

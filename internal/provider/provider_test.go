@@ -205,6 +205,13 @@ func (s *stampedServer) maxInWindow(w time.Duration) (most, total int) {
 	return most, len(ts)
 }
 
+// rateSlack is what a one-second window over a whole test may hold beyond
+// the rate: the burst (one request), and one more where one walk (refresh,
+// plan, apply, destroy) ends and the next begins within the same second,
+// since each walk configures its own client, whose limiter starts with its
+// burst token. OpenTofu moves from walk to walk fast enough to show it.
+const rateSlack = 2
+
 // The limit is checked on when the requests reached the server, not on how
 // long the test took: a slow machine only spreads them further.
 func TestAccProvider_requestsPerSecondHoldsRate(t *testing.T) {
@@ -222,8 +229,7 @@ func TestAccProvider_requestsPerSecondHoldsRate(t *testing.T) {
 			if total <= rps+1 {
 				return fmt.Errorf("only %d requests: too few to test a limit of %d/s", total, rps)
 			}
-			// The burst is one request.
-			if most > rps+1 {
+			if most > rps+rateSlack {
 				return fmt.Errorf("%d requests arrived within one second, limit %d/s (burst 1)", most, rps)
 			}
 			return nil
@@ -274,7 +280,7 @@ func TestAccProvider_requestsPerSecondFromEnv(t *testing.T) {
 			if err := checkDestroyed(emu)(s); err != nil {
 				return err
 			}
-			if most, total := stamps.maxInWindow(time.Second); total <= rps+1 || most > rps+1 {
+			if most, total := stamps.maxInWindow(time.Second); total <= rps+1 || most > rps+rateSlack {
 				return fmt.Errorf("%d of %d requests within one second, limit %d/s from %s", most, total, rps, EnvRequestsPerSecond)
 			}
 			return nil

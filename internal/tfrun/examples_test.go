@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -63,54 +64,91 @@ func TestExamplesValidate(t *testing.T) {
 	sort.Strings(names)
 	for _, dir := range names {
 		rel, _ := filepath.Rel(root, dir)
-		t.Run(rel, func(t *testing.T) {
-			work := t.TempDir()
-			// A module's example calls it as "../": lay the module out
-			// above the example, as in the repository.
-			if strings.HasSuffix(rel, "/example") {
-				for _, f := range dirs[filepath.Dir(dir)] {
-					copyFile(t, f, filepath.Join(work, filepath.Base(f)))
+		for _, files := range importVariants(dirs[dir]) {
+			name := rel
+			if len(files) < len(dirs[dir]) {
+				name += "/" + filepath.Base(files[len(files)-1])
+			}
+			t.Run(name, func(t *testing.T) {
+				var module []string
+				if strings.HasSuffix(rel, "/example") {
+					module = dirs[filepath.Dir(dir)]
 				}
-				work = filepath.Join(work, "example")
-				if err := os.MkdirAll(work, 0o755); err != nil {
-					t.Fatal(err)
-				}
-			}
-			declared, query, copied := false, false, 0
-			for _, f := range dirs[dir] {
-				if needs := needsCLI(t, f); needs != nil && cli.LessThan(needs) {
-					t.Logf("%s needs %s or later; the CLI is %s: left out", filepath.Base(f), needs, cli)
-					continue
-				}
-				declared = copyFile(t, f, filepath.Join(work, filepath.Base(f))) || declared
-				query = query || strings.HasSuffix(f, ".tfquery.hcl")
-				copied++
-			}
-			if copied == 0 {
-				t.Skipf("every file needs a newer CLI than %s", cli)
-			}
-			// Snippets rendered into the docs leave required_providers to
-			// the reader; without it terraform would look for hashicorp/l2msg.
-			if !declared {
-				src := "terraform {\n  required_providers {\n    l2msg = { source = \"l2msg/l2msg\" }\n  }\n}\n"
-				if err := os.WriteFile(filepath.Join(work, "zz_providers_test.tf"), []byte(src), 0o600); err != nil {
-					t.Fatal(err)
-				}
-			}
-			w, err := NewWorkdir(work, p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			validate := []string{"validate", "-no-color"}
-			if query {
-				validate = append(validate, "-query")
-			}
-			for _, args := range [][]string{{"init", "-backend=false"}, validate} {
-				if _, err := w.Run(ctx, args...); err != nil {
-					t.Fatal(err)
-				}
-			}
-		})
+				validateExample(ctx, t, p, cli, files, module)
+			})
+		}
+	}
+}
+
+// importVariants: the import examples of a resource (import-by-string-id.tf,
+// import-by-identity.tf) are alternatives that import the same address, so
+// each is validated with the folder's other files but not with the others.
+func importVariants(files []string) [][]string {
+	var common, imports []string
+	for _, f := range files {
+		if strings.HasPrefix(filepath.Base(f), "import-by-") {
+			imports = append(imports, f)
+		} else {
+			common = append(common, f)
+		}
+	}
+	if len(imports) < 2 {
+		return [][]string{files}
+	}
+	var out [][]string
+	for _, imp := range imports {
+		out = append(out, append(slices.Clone(common), imp))
+	}
+	return out
+}
+
+// validateExample runs init and validate on files in a fresh folder; module
+// holds the files of the module a module's example calls as "../".
+func validateExample(ctx context.Context, t *testing.T, p *Provider, cli *version.Version, files, module []string) {
+	t.Helper()
+	work := t.TempDir()
+	if module != nil {
+		for _, f := range module {
+			copyFile(t, f, filepath.Join(work, filepath.Base(f)))
+		}
+		work = filepath.Join(work, "example")
+		if err := os.MkdirAll(work, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	declared, query, copied := false, false, 0
+	for _, f := range files {
+		if needs := needsCLI(t, f); needs != nil && cli.LessThan(needs) {
+			t.Logf("%s needs %s or later; the CLI is %s: left out", filepath.Base(f), needs, cli)
+			continue
+		}
+		declared = copyFile(t, f, filepath.Join(work, filepath.Base(f))) || declared
+		query = query || strings.HasSuffix(f, ".tfquery.hcl")
+		copied++
+	}
+	if copied == 0 {
+		t.Skipf("every file needs a newer CLI than %s", cli)
+	}
+	// Snippets rendered into the docs leave required_providers to the
+	// reader; without it terraform would look for hashicorp/l2msg.
+	if !declared {
+		src := "terraform {\n  required_providers {\n    l2msg = { source = \"l2msg/l2msg\" }\n  }\n}\n"
+		if err := os.WriteFile(filepath.Join(work, "zz_providers_test.tf"), []byte(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := NewWorkdir(work, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	validate := []string{"validate", "-no-color"}
+	if query {
+		validate = append(validate, "-query")
+	}
+	for _, args := range [][]string{{"init", "-backend=false"}, validate} {
+		if _, err := w.Run(ctx, args...); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

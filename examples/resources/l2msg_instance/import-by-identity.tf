@@ -1,12 +1,8 @@
-# Terraform 1.12 and later (and OpenTofu 1.12): import an existing instance by
-# its resource identity, which names it the same way the string ID does.
+# Terraform 1.12 and later (and OpenTofu 1.12): the same import, by the
+# resource identity instead of the string ID.
 import {
-  to = l2msg_instance.support
+  to = l2msg_instance.sales
   identity = {
-    instance_name = "support"
+    instance_name = "sales"
   }
-}
-
-resource "l2msg_instance" "support" {
-  instance_name = "support"
 }
