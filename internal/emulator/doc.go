@@ -1,5 +1,6 @@
-// Package emulator is an in-memory HTTP server that answers the instance,
-// settings and webhook routes of the l2msg / Evolution API v2 the way the real
+// Package emulator is an in-memory HTTP server that answers the routes of the
+// l2msg / Evolution API v2 that the provider uses (instances, settings,
+// webhook, Chatwoot, proxy, event streams and chatbots) the way the real
 // server does: status codes, envelopes and quirks included.
 //
 // It is written from the server's behaviour, independently of
