@@ -52,7 +52,7 @@ func TestAccHostile_echoedSecretsNeverShown(t *testing.T) {
 	wo := fmt.Sprintf("token_wo = %q\n  token_wo_version = 1", hostileToken)
 	plain := fmt.Sprintf("token = %q", hostileToken)
 	w := cliWorkdir(t, hostileConfig(url, wo, hostileHeader1))
-	tr := &transcript{t: t, w: w, logDir: t.TempDir()}
+	tr := newTranscript(t, w)
 	write := func(cfg string) {
 		if err := w.WriteFile("main.tf", requiredProviders+cfg); err != nil {
 			t.Fatal(err)
