@@ -189,16 +189,11 @@ func (r *chatwootResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	ctx = r.masked(ctx, &state)
 	name := state.InstanceName.ValueString()
-	inst, err := r.client.LookupInstance(ctx, name)
-	if client.IsNotFound(err) {
-		tflog.Warn(ctx, "l2msg instance no longer exists; removing its Chatwoot configuration from state", map[string]any{"instance_name": name})
-		resp.State.RemoveResource(ctx)
+	inst := instanceForRead(ctx, r.client, name, chatwootKind, resp)
+	if inst == nil {
 		return
 	}
-	if err != nil {
-		addIntegrationError(&resp.Diagnostics, chatwootKind, "read", name, err)
-		return
-	}
+	var err error
 	cw := inst.Chatwoot
 	// The listing has no webhook_url: an import asks find for it once.
 	if !inst.IntegrationsListed || (cw != nil && state.WebhookURL.IsNull()) {

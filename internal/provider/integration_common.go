@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 )
@@ -78,6 +79,24 @@ type integrationKind struct {
 	// envSwitch is the server's variable (CHATWOOT_ENABLED); "" when the
 	// server has none.
 	envSwitch string
+}
+
+// instanceForRead looks up the instance a singleton integration belongs to,
+// for its Read. A gone instance took the integration with it (the server
+// deletes both): the resource is removed from state and nil returned, as on
+// any error, which is then in resp.
+func instanceForRead(ctx context.Context, c *client.Client, name string, kind integrationKind, resp *resource.ReadResponse) *client.Instance {
+	inst, err := c.LookupInstance(ctx, name)
+	if client.IsNotFound(err) {
+		tflog.Warn(ctx, "l2msg instance no longer exists; removing its "+kind.name+" from state", map[string]any{"instance_name": name})
+		resp.State.RemoveResource(ctx)
+		return nil
+	}
+	if err != nil {
+		addIntegrationError(&resp.Diagnostics, kind, "read", name, err)
+		return nil
+	}
+	return inst
 }
 
 // addIntegrationError turns a client error about an integration into a

@@ -208,16 +208,11 @@ func (r *proxyResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	}
 	ctx = r.masked(ctx, &state)
 	name := state.InstanceName.ValueString()
-	inst, err := r.client.LookupInstance(ctx, name)
-	if client.IsNotFound(err) {
-		tflog.Warn(ctx, "l2msg instance no longer exists; removing its proxy from state", map[string]any{"instance_name": name})
-		resp.State.RemoveResource(ctx)
+	inst := instanceForRead(ctx, r.client, name, proxyKind, resp)
+	if inst == nil {
 		return
 	}
-	if err != nil {
-		addIntegrationError(&resp.Diagnostics, proxyKind, "read", name, err)
-		return
-	}
+	var err error
 	p := inst.Proxy
 	if !inst.IntegrationsListed {
 		if p, err = r.client.FindProxy(ctx, name); err != nil {
