@@ -96,6 +96,11 @@ func (c *Client) CreateOrAdopt(ctx context.Context, req CreateRequest) (*CreateR
 		req.Token = newToken()
 	}
 	name := req.InstanceName
+	// A replacement re-creates the name its Delete may have handed off
+	// before the server was seen finishing (see DeleteAndConfirm).
+	if err := c.awaitPendingDelete(ctx, name); err != nil {
+		return nil, err
+	}
 	for attempt := 0; ; attempt++ {
 		res, err := c.CreateInstance(ctx, req)
 		switch {

@@ -31,15 +31,17 @@ type deletions struct {
 	pending  map[string]*deletion
 	running  bool          // a poller goroutine is alive
 	wake     chan struct{} // nudges the poller: a name to poll or a delete answered
+	handoff                // see deletion_handoff.go
 }
 
 // deletion is one accepted delete whose name is not yet confirmed gone.
 type deletion struct {
 	name     string
 	accepted time.Time // when the delete was answered
-	// awaited is set once WaitForDeletion asks for this name; a deletion
-	// nobody waits for is polled once and then forgotten.
-	awaited bool
+	// waiters counts the waits for this name under way. Only a deletion
+	// someone waits for makes the poller poll, but every poll checks every
+	// pending name, so one nobody waits for yet may be confirmed early.
+	waiters int
 	polled  bool          // a poll has seen the name still listed
 	next    time.Time     // when it is due again once polled
 	delay   time.Duration // its backoff
@@ -60,6 +62,7 @@ func (d *deletions) init() {
 	if d.pending == nil {
 		d.pending = map[string]*deletion{}
 		d.wake = make(chan struct{}, 1)
+		d.joined = make(chan struct{})
 	}
 }
 
@@ -119,13 +122,7 @@ func (c *Client) WaitForDeletion(ctx context.Context, name string, maxPoll time.
 		p = &deletion{name: name, accepted: time.Now(), done: make(chan struct{})}
 		d.pending[name] = p
 	}
-	if !p.awaited {
-		p.awaited, p.maxPoll, p.delay = true, maxPoll, min(firstPoll, maxPoll)
-	}
-	if !isClosed(p.done) {
-		c.startPoller(ctx)
-		d.nudge()
-	}
+	c.await(ctx, p, maxPoll)
 	d.mu.Unlock()
 
 	var err error
@@ -142,14 +139,29 @@ func (c *Client) WaitForDeletion(ctx context.Context, name string, maxPoll time.
 			delete(d.pending, name)
 		}
 	default:
-		// Given up: the poller forgets it after its next poll.
-		p.awaited = false
+		// Given up; it stays pending for whoever confirms the client's
+		// deletes (DeleteAndConfirm).
+		p.waiters--
 	}
 	d.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("waiting for instance %q to be deleted: %w", name, err)
 	}
 	return nil
+}
+
+// await registers a wait for p and makes sure the poller serves it; d.mu
+// is held. The first wait sets the backoff.
+func (c *Client) await(ctx context.Context, p *deletion, maxPoll time.Duration) {
+	d := &c.deletions
+	if p.maxPoll == 0 {
+		p.maxPoll, p.delay = maxPoll, min(firstPoll, maxPoll)
+	}
+	p.waiters++
+	if !isClosed(p.done) {
+		c.startPoller(ctx)
+		d.nudge()
+	}
 }
 
 func isClosed(ch chan struct{}) bool {
@@ -171,7 +183,7 @@ func (d *deletions) due(now time.Time) (batch []*deletion, wait time.Duration) {
 			continue
 		}
 		batch = append(batch, p)
-		if !p.awaited {
+		if p.waiters == 0 {
 			continue
 		}
 		at := p.next
@@ -224,9 +236,6 @@ func (c *Client) pollDeletions(ctx context.Context) {
 			case err != nil && permanentPollError(err):
 				p.err = err
 				close(p.done)
-			case !p.awaited:
-				// Nobody waits for it: a later wait starts afresh.
-				delete(d.pending, p.name)
 			default:
 				p.polled = true
 				p.next = sent.Add(p.delay)

@@ -26,6 +26,9 @@ type deletingServer struct {
 	status   int // of every poll; 0 = answer normally
 	listings int
 	filtered int
+	// seq numbers every request; lastDelete and lastPoll are the numbers
+	// of the latest of each.
+	seq, lastDelete, lastPoll int
 	// polling, when set, receives every poll as it arrives and the poll
 	// is answered only once the test sends on answer.
 	polling chan struct{}
@@ -45,6 +48,8 @@ func (s *deletingServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if name, ok := strings.CutPrefix(r.URL.Path, "/instance/delete/"); ok && r.Method == http.MethodDelete {
 		s.mu.Lock()
 		s.deleted[name] = true
+		s.seq++
+		s.lastDelete = s.seq
 		s.held++
 		if s.held == s.batch {
 			close(s.release)
@@ -65,6 +70,8 @@ func (s *deletingServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	filter := r.URL.Query().Get("instanceName")
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.seq++
+	s.lastPoll = s.seq
 	if filter == "" {
 		s.listings++
 	} else {

@@ -8,17 +8,16 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
 )
 
-// fleetN equals terraform's default -parallelism, so every delete of the
-// destroy is in flight at once and one poll can confirm them all. The
-// emulator's latency keeps each delete in flight long enough for the others
-// to be sent: without it the first would be answered before terraform sent
-// the next.
+// The emulator's latency keeps each request in flight long enough for
+// terraform to send the others of its batch: without it the first would be
+// answered before terraform sent the next.
 const (
 	fleetN       = 10
 	fleetLatency = 500 * time.Millisecond
@@ -47,7 +46,10 @@ func TestAccFleet_destroySharesTheDeletionWait(t *testing.T) {
 		t.Fatal(err)
 	}
 	emu.ResetStats()
-	if _, err := w.Run(ctx, "destroy", "-auto-approve", "-no-color"); err != nil {
+	// Two at a time: the deletes come in five batches, and each Delete
+	// holds its slot until it returns, so a wait per batch would poll five
+	// times.
+	if _, err := w.Run(ctx, "destroy", "-auto-approve", "-no-color", "-parallelism=2"); err != nil {
 		t.Fatal(err)
 	}
 	// The refresh (a listing, a webhook/find each), a delete each, and
@@ -80,4 +82,49 @@ func TestAccFleet_destroyWaitsForEveryName(t *testing.T) {
 	if names := emu.Names(); len(names) != 0 {
 		t.Errorf("destroy returned while the server still listed %v", names)
 	}
+}
+
+// A replacement re-creates a name whose delete another Delete is still
+// confirming: the create waits until the server no longer lists it, where
+// sent at once it would find the name taken.
+func TestAccFleet_replacementWaitsForItsDelete(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{DeleteDelay: 1500 * time.Millisecond, Latency: 200 * time.Millisecond})
+	const n = 4
+	config := func(number string) string {
+		return providerBlock(url) + fmt.Sprintf(`
+resource "l2msg_instance" "fleet" {
+  count         = %d
+  instance_name = format("fleet-%%02d", count.index)
+  number        = "%s${count.index}"
+}
+`, n, number)
+	}
+	w := cliWorkdir(t, config("551191111111"))
+	ctx := context.Background()
+	if _, err := w.Run(ctx, "apply", "-auto-approve", "-no-color"); err != nil {
+		t.Fatal(err)
+	}
+	before := map[string]string{}
+	for i := range n {
+		name := fmt.Sprintf("fleet-%02d", i)
+		s, _ := emu.Instance(name)
+		before[name] = s.ID
+	}
+	if err := w.WriteFile("main.tf", requiredProviders+config("551192222222")); err != nil {
+		t.Fatal(err)
+	}
+	emu.ResetStats()
+	if _, err := w.Run(ctx, "apply", "-auto-approve", "-no-color"); err != nil {
+		t.Fatal(err)
+	}
+	st := emu.Stats()
+	if st.ByRoute["POST /instance/create"] != n {
+		t.Errorf("creates = %d, want %d (one each, none refused): %v", st.ByRoute["POST /instance/create"], n, st.ByRoute)
+	}
+	for name, id := range before {
+		if s, ok := emu.Instance(name); !ok || s.ID == id || s.PendingDelete {
+			t.Errorf("%s was not replaced: %+v", name, s)
+		}
+	}
+	assertConvergedAndDestroy(t, emu, w)
 }

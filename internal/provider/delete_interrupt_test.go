@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -61,5 +62,42 @@ func TestDeleteWaitInterrupted(t *testing.T) {
 	msg := errs[0].Summary() + ": " + errs[0].Detail()
 	if !strings.Contains(msg, "interrupted") || strings.Contains(msg, "timeouts.delete") {
 		t.Errorf("error %q: want it to say the wait was interrupted, without advising timeouts.delete", msg)
+	}
+}
+
+// The Delete that was confirming the others' deletes names them: they have
+// left state, so this error is where a user learns of them.
+func TestUnconfirmedDeletesNameTheOthers(t *testing.T) {
+	for _, tt := range []struct {
+		name, own  string
+		names      []string
+		cause      error
+		want, nots []string
+	}{
+		{"own and others, deadline", "b", []string{"a", "b", "c"}, context.DeadlineExceeded,
+			[]string{"not deleted in time", `instance "b" and removes it`, "stays in state", `instances "a", "c"`, "left state", "timeouts.delete"}, nil},
+		{"others only, interrupted", "b", []string{"a"}, context.Canceled,
+			[]string{"interrupted", `instance "a", accepted earlier`, "import them"}, []string{"stays in state", "timeouts.delete"}},
+		{"own only, refused key", "a", []string{"a"}, &client.APIError{StatusCode: 401, Method: "GET", Path: "/instance/fetchInstances"},
+			[]string{"Could not confirm", `instance "a"`, "stays in state", "check api_key"}, []string{"accepted earlier"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var diags diag.Diagnostics
+			addUnconfirmedDeletes(&diags, tt.own, &client.UnconfirmedDeletesError{Names: tt.names, Err: tt.cause})
+			if len(diags) != 1 || !diags.HasError() {
+				t.Fatalf("diagnostics = %v, want one error", diags)
+			}
+			msg := diags[0].Summary() + ": " + diags[0].Detail()
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("message lacks %q:\n%s", w, msg)
+				}
+			}
+			for _, n := range tt.nots {
+				if strings.Contains(msg, n) {
+					t.Errorf("message has %q:\n%s", n, msg)
+				}
+			}
+		})
 	}
 }

@@ -18,18 +18,24 @@ func addAPIError(diags *diag.Diagnostics, action, name string, err error) {
 	if name == "" {
 		summary = fmt.Sprintf("Could not %s the instances", action)
 	}
-	detail := err.Error()
+	diags.AddError(summary, err.Error()+apiErrorHint(action, name, err))
+}
+
+// apiErrorHint is what a user can do about err, as a paragraph to append;
+// empty when there is nothing to add.
+func apiErrorHint(action, name string, err error) string {
 	var apiErr *client.APIError
-	if errors.As(err, &apiErr) {
-		switch {
-		case client.IsUnauthorized(err):
-			detail += "\n\nThe server refused the API key: check api_key or the L2MSG_API_KEY environment variable."
-		case client.IsForbidden(err) && action == "create":
-			detail += fmt.Sprintf("\n\nAn instance named %q already exists. To manage it with Terraform, import it: "+
-				"terraform import <address> %q", name, name)
-		}
+	if !errors.As(err, &apiErr) {
+		return ""
 	}
-	diags.AddError(summary, detail)
+	switch {
+	case client.IsUnauthorized(err):
+		return "\n\nThe server refused the API key: check api_key or the L2MSG_API_KEY environment variable."
+	case client.IsForbidden(err) && action == "create":
+		return fmt.Sprintf("\n\nAn instance named %q already exists. To manage it with Terraform, import it: "+
+			"terraform import <address> %q", name, name)
+	}
+	return ""
 }
 
 func diagSummary(d diag.Diagnostics) string {

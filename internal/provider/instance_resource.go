@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -34,7 +35,6 @@ const (
 	defaultUpdateTimeout = 5 * time.Minute
 	// Deletes are asynchronous on the server and can take minutes.
 	defaultDeleteTimeout = 10 * time.Minute
-	deletePollMax        = 5 * time.Second
 	// pairingPollMax caps the backoff between connectionState polls while
 	// waiting for a phone: a person scanning a code notices seconds, not less.
 	pairingPollMax = 5 * time.Second
@@ -429,31 +429,43 @@ func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteReques
 	ctx = r.masked(ctx, &state)
 	name := state.InstanceName.ValueString()
 
-	err := r.client.DeleteInstance(ctx, name)
-	if client.IsNotFound(err) {
-		return
+	deleteErr, waitErr := r.client.DeleteAndConfirm(ctx, name)
+	if deleteErr != nil && !client.IsNotFound(deleteErr) {
+		addAPIError(&resp.Diagnostics, "delete", name, deleteErr)
 	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "delete", name, err)
-		return
+	var unconfirmed *client.UnconfirmedDeletesError
+	if errors.As(waitErr, &unconfirmed) {
+		addUnconfirmedDeletes(&resp.Diagnostics, name, unconfirmed)
 	}
-	// The server deletes asynchronously and keeps the name taken until it
-	// is done; a replace that re-creates the same name must wait for that.
-	switch err := r.client.WaitForDeletion(ctx, name, deletePollMax); {
-	case err == nil:
-	case errors.Is(err, context.Canceled):
+}
+
+// addUnconfirmedDeletes reports deletes the server accepted and was not
+// seen finishing. The server removes instances in the background and keeps
+// a name taken until it is done; the delete of this resource may have been
+// confirming those of others too, which have left state already (see
+// client.DeleteAndConfirm), so they are named here.
+func addUnconfirmedDeletes(diags *diag.Diagnostics, name string, e *client.UnconfirmedDeletesError) {
+	summary, why := "Could not confirm the delete", fmt.Sprintf("confirming it failed: %s", e.Err)
+	switch {
+	case errors.Is(e.Err, context.Canceled):
 		// Terraform cancels the context on Ctrl-C.
-		resp.Diagnostics.AddError("Wait for the delete interrupted",
-			fmt.Sprintf("The server accepted the delete of instance %q and removes it in the background; the wait for "+
-				"that to finish was interrupted. The instance stays in state: run the command again, and the next "+
-				"refresh finds it gone, or waits for it.", name))
-	case errors.Is(err, context.DeadlineExceeded):
-		resp.Diagnostics.AddError("Instance not deleted in time",
-			fmt.Sprintf("The server accepted the delete of instance %q but still lists it: %s. "+
-				"Raise timeouts.delete if your server is slow to delete.", name, err))
-	default:
-		addAPIError(&resp.Diagnostics, "confirm the delete of", name, err)
+		summary, why = "Wait for the delete interrupted", "the wait for that to finish was interrupted"
+	case errors.Is(e.Err, context.DeadlineExceeded):
+		summary, why = "Instance not deleted in time",
+			"timeouts.delete ran out first (raise it if your server is slow to delete)"
 	}
+	var detail []string
+	if e.Has(name) {
+		detail = append(detail, fmt.Sprintf("The server accepted the delete of instance %q and removes it in the "+
+			"background, but %s. The instance stays in state: run the command again, and the next refresh finds "+
+			"it gone, or waits for it.", name, why))
+	}
+	if others := e.Others(name); len(others) > 0 {
+		detail = append(detail, fmt.Sprintf("This delete was also confirming the deletes of %s, accepted earlier "+
+			"in this run; they have left state already, and %s. If the server still lists them once it is done, "+
+			"delete them again, or import them back into state.", client.NameList(others), why))
+	}
+	diags.AddError(summary, strings.Join(detail, "\n\n")+apiErrorHint("confirm the delete of", name, e.Err))
 }
 
 // IdentitySchema: an instance is known by its name, as its import ID is.
