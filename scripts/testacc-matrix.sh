@@ -18,7 +18,7 @@ TOFU=${TOFU:-bin/tofu-1.12.6}
 GO=${GO:-go}
 # Legs 2 and 3 run without -race: the race detector checks our Go code, which
 # is the same whichever CLI drives it, and leg 1 (`make test`) already runs
-# every package with it. Without it the two legs take about half the time,
+# every package with it. Without it the two legs take about a third of the time,
 # which keeps the whole matrix well inside CI's budget.
 GO_TEST_FLAGS=${GO_TEST_FLAGS:--count=1 -timeout 60m}
 
