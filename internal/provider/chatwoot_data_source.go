@@ -27,10 +27,7 @@ type chatwootDataModel struct {
 }
 
 func (m *chatwootDataModel) secrets(context.Context) []string {
-	if m.Token.IsNull() || m.Token.IsUnknown() {
-		return nil
-	}
-	return []string{m.Token.ValueString()}
+	return knownStrings(m.Token)
 }
 
 func (d *chatwootDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {

@@ -137,8 +137,8 @@ func (m *chatwootModel) setFromServer(ctx context.Context, cw client.Chatwoot, i
 }
 
 func (m *chatwootModel) secrets(context.Context) []string {
-	if m == nil || m.Token.IsNull() || m.Token.IsUnknown() {
+	if m == nil {
 		return nil
 	}
-	return []string{m.Token.ValueString()}
+	return knownStrings(m.Token)
 }

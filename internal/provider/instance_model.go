@@ -131,12 +131,7 @@ func (m *instanceModel) webhookEventsUnknown() bool {
 // token_wo is never in a model read from plan or state: Create masks it
 // itself.
 func (m *instanceModel) secrets(context.Context) []string {
-	var out []string
-	for _, v := range []types.String{m.APIKey, m.Token, m.TokenWO} {
-		if !v.IsNull() && !v.IsUnknown() {
-			out = append(out, v.ValueString())
-		}
-	}
+	out := knownStrings(m.APIKey, m.Token, m.TokenWO)
 	// Read from the object as it is: converting the whole webhook through
 	// reflection cost more than the rest of a Read's own work.
 	if m.Webhook.IsNull() || m.Webhook.IsUnknown() {

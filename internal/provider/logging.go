@@ -4,11 +4,24 @@ import (
 	"context"
 	"slices"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/hashicorp/terraform-plugin-log/tfsdklog"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 )
+
+// knownStrings are the values of vs that are set: a model's secrets for
+// its secrets method. Null and unknown values hold no secret.
+func knownStrings(vs ...types.String) []string {
+	out := make([]string, 0, len(vs))
+	for _, v := range vs {
+		if !v.IsNull() && !v.IsUnknown() {
+			out = append(out, v.ValueString())
+		}
+	}
+	return out
+}
 
 // secretFieldKeys are log field names whose values are secret whatever
 // they hold.

@@ -46,7 +46,7 @@ type openaiCredentialModel struct {
 }
 
 func (m *openaiCredentialModel) secrets(context.Context) []string {
-	return []string{m.APIKey.ValueString()}
+	return knownStrings(m.APIKey)
 }
 
 func (r *openaiCredentialResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {

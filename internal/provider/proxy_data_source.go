@@ -27,10 +27,7 @@ type proxyDataModel struct {
 }
 
 func (m *proxyDataModel) secrets(context.Context) []string {
-	if m.Password.IsNull() || m.Password.IsUnknown() {
-		return nil
-	}
-	return []string{m.Password.ValueString()}
+	return knownStrings(m.Password)
 }
 
 func (d *proxyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {

@@ -71,8 +71,8 @@ func (m *proxyModel) setFromServer(p client.Proxy, importing bool) {
 
 // secrets are the values the logs must never show.
 func (m *proxyModel) secrets(context.Context) []string {
-	if m == nil || m.Password.IsNull() || m.Password.IsUnknown() {
+	if m == nil {
 		return nil
 	}
-	return []string{m.Password.ValueString()}
+	return knownStrings(m.Password)
 }

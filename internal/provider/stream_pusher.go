@@ -95,8 +95,5 @@ func (m *pusherStream) switchOff(s *client.Stream) {
 }
 
 func (m *pusherStream) secrets(context.Context) []string {
-	if m.Secret.IsNull() || m.Secret.IsUnknown() {
-		return nil
-	}
-	return []string{m.Secret.ValueString()}
+	return knownStrings(m.Secret)
 }
