@@ -6,8 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -144,22 +142,7 @@ func TestAccLeakIntegrations(t *testing.T) {
 		t.Fatalf("left on the server: %v", names)
 	}
 
-	logs, err := os.ReadDir(tr.logDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var total int
-	for _, e := range logs {
-		b, err := os.ReadFile(filepath.Join(tr.logDir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		total += len(b)
-		assertNoSecrets(t, "log "+e.Name(), string(b), secrets)
-	}
-	for _, out := range tr.outputs {
-		assertNoSecrets(t, "output of "+strings.SplitN(out, ":", 2)[0], out, secrets)
-	}
+	logs, total := tr.scan(secrets)
 	if total < 100_000 || len(logs) != tr.n {
 		t.Errorf("captured %d log files, %d bytes: TF_LOG_PATH did not capture the runs", len(logs), total)
 	}
