@@ -66,7 +66,7 @@ func (m *proxyModel) setFromServer(p client.Proxy, importing bool) {
 		return
 	}
 	m.set(p)
-	m.Password = secretFromServer(m.Password, m.PasswordWOVersion, p.Password, importing)
+	m.Password = secretFromServer(m.Password, m.PasswordWOVersion, p.Password)
 }
 
 // secrets are the values the logs must never show.
