@@ -16,14 +16,14 @@ import (
 // asynchronous delete keeps it. Deletes are held until batch of them have
 // arrived, as terraform sends a batch at its parallelism.
 type deletingServer struct {
-	mu       sync.Mutex
-	names    map[string]bool
-	lingers  map[string]int
-	deleted  map[string]bool
-	batch    int
-	held     int
-	release  chan struct{}
-	status   int // of every poll; 0 = answer normally
+	mu      sync.Mutex
+	names   map[string]bool
+	lingers map[string]int
+	deleted map[string]bool
+	batch   int
+	held    int
+	release chan struct{}
+	status  int // of every poll; 0 = answer normally
 	// v1 answers in a v1 server's shapes: a row keeps its name under
 	// instance.instanceName, and a filtered listing is one object.
 	v1       bool
