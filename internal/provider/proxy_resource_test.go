@@ -272,7 +272,7 @@ func TestAccProxy_badInputSendsNothing(t *testing.T) {
 		{"port as a word", "  host = \"h.example.com\"\n  port = \"http\"\n", `(?s)port.*(number is required|a number is required)`},
 		{"protocol", "  host = \"h.example.com\"\n  port = 1\n  protocol = \"ftp\"\n", `(?s)protocol.*value must be one of`},
 		{"host with a scheme", "  host = \"http://h.example.com\"\n  port = 1\n", `(?s)host.*host name or an IP address`},
-		{"host too long", "  host = \"" + strings.Repeat("a", 101) + "\"\n  port = 1\n", `(?s)host.*character count must be between 1 and 100`},
+		{"host too long", "  host = \"" + strings.Repeat("a", 101) + "\"\n  port = 1\n", `(?s)host.*character count must be at most 100`},
 		{"username without password", "  host = \"h.example.com\"\n  port = 1\n  username = \"u\"\n", `(?s)Missing proxy password`},
 		{"password without username", "  host = \"h.example.com\"\n  port = 1\n  password = \"p\"\n", `(?s)Missing proxy username`},
 		{"colon in the username", "  host = \"h.example.com\"\n  port = 1\n  username = \"a:b\"\n  password = \"p\"\n", `(?s)username.*must not contain`},

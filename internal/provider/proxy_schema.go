@@ -32,7 +32,8 @@ func (r *proxyResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			Description: "The proxy's host name or IP address, without scheme or port (an IPv6 address in brackets), at most 100 characters.",
 			Required:    true,
 			Validators: []validator.String{
-				stringvalidator.UTF8LengthBetween(1, 100),
+				// The pattern refuses an empty host: no minimum, so "" gets one error.
+				stringvalidator.UTF8LengthAtMost(100),
 				stringvalidator.RegexMatches(proxyHostPattern, "must be a host name or an IP address, without scheme, port or path (an IPv6 address in brackets)"),
 			},
 		},

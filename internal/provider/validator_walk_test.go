@@ -13,6 +13,7 @@ import (
 	fwaction "github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -20,6 +21,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/l2msg/terraform-provider-l2msg/internal/client"
+	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
 )
 
 // The validator walks. sensitivity_test.go reads the schemas as Terraform
@@ -309,6 +313,69 @@ func TestLengthRules(t *testing.T) {
 	} {
 		if got := lengthRules(desc); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("lengthRules(%q) = %v, want %v", desc, got, want)
+		}
+	}
+}
+
+// TestOneMistakeOneError: an empty or blank string is one mistake, and
+// gets one error per attribute, not one from each validator that sees it
+// (`account_id = ""` once said both "must not be empty" and "length must
+// be between 1 and 100").
+func TestOneMistakeOneError(t *testing.T) {
+	ctx := context.Background()
+	var wrong []string
+	reached := map[string]bool{}
+	for key, schema := range servedFrameworkSchemas(t) {
+		for _, a := range walkAttributes(key, schema) {
+			validators := a.validators(ctx)
+			for _, s := range []string{"", "   "} {
+				var all []string
+				for _, v := range validators {
+					all = append(all, v.check(s)...)
+				}
+				if len(all) > 0 {
+					reached[a.id] = true
+				}
+				if len(all) > 1 {
+					wrong = append(wrong, fmt.Sprintf("%s = %q gives %d errors: %s", a.id, s, len(all), strings.Join(all, " | ")))
+				}
+			}
+		}
+	}
+	slices.Sort(wrong)
+	for _, w := range wrong {
+		t.Error(w)
+	}
+	for _, id := range []string{
+		"resource l2msg_instance_chatwoot account_id",
+		"resource l2msg_instance_pusher app_id",
+		"resource l2msg_instance_pusher cluster",
+		"resource l2msg_openai_credential name",
+	} {
+		if !reached[id] {
+			t.Errorf("%s refuses neither an empty nor a blank value", id)
+		}
+	}
+}
+
+// A write to a missing instance says what is missing and what was not
+// done, for each kind that goes through instanceForWrite ("its Chatwoot
+// configuration cannot be configured" said neither).
+func TestInstanceForWriteSaysWhatIsMissing(t *testing.T) {
+	_, url := newEmulator(t, emulator.Options{})
+	c, err := client.New(client.Config{BaseURL: url, APIKey: testAPIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{chatwootKind.name, proxyKind.name, "Typebot defaults", "OpenAI credential"} {
+		var diags diag.Diagnostics
+		if instanceForWrite(context.Background(), c, "ghost", types.StringNull(), kind, &diags) != nil {
+			t.Fatal("found an instance that does not exist")
+		}
+		got := diagSummary(diags)
+		want := fmt.Sprintf(`no instance named "ghost" on the server to hold the %s; nothing was sent`, kind)
+		if !strings.Contains(got, want) || strings.Contains(got, "configured") {
+			t.Errorf("diagnostic for the %s: %s", kind, got)
 		}
 	}
 }
