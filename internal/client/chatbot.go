@@ -204,7 +204,9 @@ func (c *Client) CreateOpenAICreds(ctx context.Context, instance, name, apiKey s
 // a failure that leaves the outcome unknown, a credential of the instance
 // with both is the create's, and is adopted (the bool result).
 func (c *Client) CreateOpenAICredsOrAdopt(ctx context.Context, instance, name, apiKey string) (*OpenAICreds, bool, error) {
-	create := func(ctx context.Context, _ int) (*OpenAICreds, error) { return c.CreateOpenAICreds(ctx, instance, name, apiKey) }
+	create := func(ctx context.Context, _ int) (*OpenAICreds, error) {
+		return c.CreateOpenAICreds(ctx, instance, name, apiKey)
+	}
 	find := func(ctx context.Context, _ error) (*OpenAICreds, bool, error) {
 		list, err := c.ListOpenAICreds(ctx, instance)
 		if err != nil {
