@@ -95,6 +95,9 @@ func (r *openaiCredentialResource) Schema(_ context.Context, _ resource.SchemaRe
 			"from state with a warning and leaves it on the server, until `l2msg_openai_settings` points at another " +
 			"credential or the instance is deleted (which removes it). Because names and keys are unique on the server, a " +
 			"replacement of such a credential needs a new `name` and key, or the defaults moved first.\n\n" +
+			"A credential of the instance with this name and key (what an interrupted create, or one whose answer was lost, " +
+			"leaves) is adopted with a warning; one with only the name or only the key is refused before anything is sent, " +
+			"with the `terraform import` command that adopts it.\n\n" +
 			"Import with `INSTANCE_NAME/CREDENTIAL_ID`.",
 		Attributes: attrs,
 	}
