@@ -60,7 +60,7 @@ func (r *openaiCredentialResource) Schema(_ context.Context, _ resource.SchemaRe
 		Description: "The credential's name. The server requires it to be unique among all its instances' credentials. " +
 			"Changing it replaces the credential.",
 		Required:      true,
-		Validators:    []validator.String{stringvalidator.UTF8LengthBetween(1, 255), notBlank()},
+		Validators:    []validator.String{notBlank(), stringvalidator.UTF8LengthAtMost(255)},
 		PlanModifiers: replace,
 	}
 	attrs["api_key"] = schema.StringAttribute{
