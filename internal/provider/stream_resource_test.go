@@ -617,3 +617,50 @@ func TestAccStream_identity(t *testing.T) {
 		})
 	}
 }
+
+// A stream's Delete switches off only the stream of the instance it was
+// made for. Here the instance is deleted and re-created under its name out
+// of band, with a stream of its own, and the destroy runs without a
+// refresh (as `terraform destroy -refresh=false` and the test framework's
+// destroy do): the new instance's stream must stay on.
+func TestAccStream_deleteLeavesAnotherInstancesStream(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	const name = "recreated"
+	createOutOfBand(t, url, client.CreateRequest{InstanceName: name})
+	first, _ := emu.Instance(name)
+	cfg := providerBlock(url) + fmt.Sprintf(`
+resource "l2msg_instance_websocket" "test" {
+  instance_name = %q
+  instance_id   = %q
+  events        = ["CALL"]
+}
+`, name, first.ID)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		// Without a refresh, nothing tells Terraform the instance changed.
+		AdditionalCLIOptions: &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}},
+		CheckDestroy: func(*terraform.State) error {
+			s, ok := emu.Instance(name)
+			switch {
+			case !ok || s.ID == first.ID:
+				return fmt.Errorf("the re-created instance is not on the server")
+			case !s.Streams[client.StreamWebsocket].Enabled:
+				return fmt.Errorf("the destroy switched off the re-created instance's stream: %+v", s.Streams)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				checkStream(emu, name, client.StreamWebsocket, wantStream(true, []string{"CALL"})),
+				func(*terraform.State) error {
+					emu.Remove(name)
+					createOutOfBand(t, url, client.CreateRequest{InstanceName: name})
+					return emu.SetStream(name, client.StreamWebsocket, func(st *emulator.Stream) {
+						st.Enabled, st.Events = true, []string{"QRCODE_UPDATED"}
+					})
+				},
+			),
+		}},
+	})
+}
