@@ -53,12 +53,14 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 		maps.Copy(attrs, f.schemaAttributes())
 	}
 	resp.Schema = schema.Schema{
-		Description: fmt.Sprintf("A %s of an instance (`%s` routes). The server fills the behaviour fields left out of the "+
-			"configuration from the kind's defaults (`l2msg_%s`). Before a create or an update, the provider reads the instance's "+
+		Description: fmt.Sprintf("%s %s in an instance: it answers the instance's WhatsApp messages that match its trigger "+
+			"(`trigger_type`) %s. The server fills the behaviour fields left out of the configuration from the kind's defaults "+
+			"(`l2msg_%s`). Before a create or an update, the provider reads the instance's "+
 			"%ss and refuses, naming the other bot, a second enabled `all` bot or a trigger another bot already has, as the server "+
-			"would with a bare error, and gives the `terraform import` command that adopts it. A %s of the instance with every configured "+
+			"would with a bare error, and gives the `terraform import` command that adopts it. %s %s of the instance with every configured "+
 			"value of this one (what an interrupted create, or one whose answer was lost, leaves) is adopted with a warning instead "+
-			"of being created a second time. Import with `INSTANCE_NAME/BOT_ID`.", r.kind.title, "/"+r.kind.api.Prefix, r.kind.settings, r.kind.title, r.kind.title),
+			"of being created a second time. The server's routes are `/%s/…`. Import with `INSTANCE_NAME/BOT_ID`.",
+			article(r.kind.title), r.kind.title, r.kind.does, r.kind.settings, r.kind.title, article(r.kind.title), r.kind.title, r.kind.api.Prefix),
 		Attributes: attrs,
 	}
 }
