@@ -137,16 +137,38 @@ func (l *lifecycle) learnSchema(ctx context.Context) *schemaFacts {
 	f.once.Do(func() {
 		var resp resource.SchemaResponse
 		l.inner.Schema(ctx, resource.SchemaRequest{}, &resp)
-		f.secretPaths = map[string]bool{}
-		collectSecretPaths("", resp.Schema.Attributes, resp.Schema.Blocks, f.secretPaths)
-		var names []string
-		for p := range f.secretPaths {
-			names = append(names, p[strings.LastIndex(p, ".")+1:])
-		}
-		slices.Sort(names)
-		f.fields = fieldPatterns(names)
+		f.learn(resp.Schema)
 	})
 	return f
+}
+
+// schemaFactsOf are the facts of s, for a list resource that returns
+// resource objects.
+func schemaFactsOf(s schema.Schema) *schemaFacts {
+	f := &schemaFacts{}
+	f.once.Do(func() { f.learn(s) })
+	return f
+}
+
+func (f *schemaFacts) learn(s schema.Schema) {
+	f.secretPaths = map[string]bool{}
+	collectSecretPaths("", s.Attributes, s.Blocks, f.secretPaths)
+	var names []string
+	for p := range f.secretPaths {
+		names = append(names, p[strings.LastIndex(p, ".")+1:])
+	}
+	slices.Sort(names)
+	f.fields = fieldPatterns(names)
+}
+
+// withoutSecrets is v with every secret attribute null.
+func (f *schemaFacts) withoutSecrets(v tftypes.Value) (tftypes.Value, error) {
+	return tftypes.Transform(v, func(p *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if !v.IsNull() && f.isSecretPath(p) {
+			return tftypes.NewValue(v.Type(), nil), nil
+		}
+		return v, nil
+	})
 }
 
 // collectSecretPaths adds the paths of the Sensitive and WriteOnly
