@@ -211,8 +211,6 @@ func (r *botResource) body(ctx context.Context, plan, config botValues, update b
 // fromBot is the state for the server's row; prior supplies what the
 // server does not return (write-only versions, the instance name).
 func (r *botResource) fromBot(prior botValues, bot *client.Bot) (botValues, error) {
-	// An import starts from the id alone: nothing else is known yet.
-	importing := isNullValue(prior["trigger_type"])
 	v := maps.Clone(prior)
 	v["id"] = types.StringValue(bot.ID)
 	v["instance_id"] = optionalString(bot.InstanceID)
@@ -222,7 +220,7 @@ func (r *botResource) fromBot(prior botValues, bot *client.Bot) (botValues, erro
 			plain, _ := prior[f.name].(types.String)
 			version, _ := prior[f.name+"_wo_version"].(types.Int64)
 			server, _ := bot.Fields[f.wire].(string)
-			v[f.name] = secretFromServer(plain, version, server, importing)
+			v[f.name] = secretFromServer(plain, version, server)
 			continue
 		}
 		val, err := f.fromWire(bot.Fields[f.wire])
@@ -366,10 +364,22 @@ func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		return
 	}
 	resp.Diagnostics.Append(setValues(ctx, &resp.State, r.attrTypes(), state)...)
+	// An import starts from the id alone: nothing else is known yet.
+	importing := isNullValue(prior["trigger_type"])
+	server := map[string]string{}
+	for _, f := range r.fields() {
+		if f.secret {
+			server[f.name], _ = bots[i].Fields[f.wire].(string)
+		}
+	}
+	resp.Diagnostics.Append(rememberServerSecrets(ctx, resp.Private, resp.State, importing, server)...)
 }
 
 func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer memberIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
+	if adoptImportedSecrets(ctx, req, resp) {
+		return
+	}
 	plan, diags := getValues(ctx, req.Plan.Get)
 	resp.Diagnostics.Append(diags...)
 	config, diags := getValues(ctx, req.Config.Get)
