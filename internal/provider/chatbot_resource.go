@@ -291,6 +291,7 @@ func (r *botResource) createOrAdopt(ctx context.Context, name string, body map[s
 		id:        func(b *client.Bot) string { return b.ID },
 		identical: func(b *client.Bot) bool { return b.Has(body) },
 		check:     func(diags *diag.Diagnostics) bool { return r.refuseConflict(name, bots, "", body, diags) },
+		claims:    r.claims,
 		create: func(ctx context.Context) (*client.Bot, bool, error) {
 			return r.client.CreateBotOrAdopt(ctx, r.kind.api, name, body, before)
 		},

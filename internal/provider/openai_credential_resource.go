@@ -181,6 +181,7 @@ func (r *openaiCredentialResource) createOrAdopt(ctx context.Context, instance, 
 		id:        func(c *client.OpenAICreds) string { return c.ID },
 		identical: func(c *client.OpenAICreds) bool { return c.Is(name, key) },
 		check:     check,
+		claims:    r.claims,
 		create: func(ctx context.Context) (*client.OpenAICreds, bool, error) {
 			return r.client.CreateOpenAICredsOrAdopt(ctx, instance, name, key)
 		},
