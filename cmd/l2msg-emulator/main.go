@@ -44,6 +44,7 @@ type config struct {
 	latency     time.Duration
 	faults      emulator.FaultConfig
 	disabled    []string
+	v1Shapes    bool
 	// settingsRace and raceWindow: see emulator.Options.NoSettingsRace.
 	settingsRace bool
 	raceWindow   time.Duration
@@ -75,6 +76,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.DurationVar(&cfg.faults.RetryAfter, "fault-retry-after", time.Second, "Retry-After of injected 429s")
 	fs.DurationVar(&cfg.faults.Latency, "fault-latency", 100*time.Millisecond, "sleep of injected latency faults")
 	fs.StringVar(&disabled, "disable", "", "comma list of integration switches to turn off, e.g. CHATWOOT_ENABLED,RABBITMQ_ENABLED (all are on by default)")
+	fs.BoolVar(&cfg.v1Shapes, "v1", false, "answer create and fetchInstances in Evolution v1's shapes, as l2msg's page for the create call shows")
 	fs.BoolVar(&cfg.settingsRace, "settings-race", true,
 		"bot creates and settings sets that find no settings row for their instance and kind at the same time race to insert it, and the later one fails (500 \"Error setting default settings\"), as on the real server; false makes them wait for each other")
 	fs.DurationVar(&cfg.raceWindow, "settings-race-window", emulator.DefaultSettingsRaceWindow,
@@ -142,6 +144,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		Latency:     cfg.latency,
 		Faults:      cfg.faults,
 		Disabled:    cfg.disabled,
+		V1Shapes:    cfg.v1Shapes,
 
 		NoSettingsRace:     !cfg.settingsRace,
 		SettingsRaceWindow: cfg.raceWindow,

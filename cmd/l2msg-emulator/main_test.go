@@ -74,6 +74,9 @@ func TestParseFlags(t *testing.T) {
 	if cfg, _ = parseFlags([]string{"-disable", "CHATWOOT_ENABLED, NATS_ENABLED"}, env, io.Discard); !slices.Equal(cfg.disabled, []string{"CHATWOOT_ENABLED", "NATS_ENABLED"}) {
 		t.Fatalf("-disable %v", cfg.disabled)
 	}
+	if cfg, _ = parseFlags([]string{"-v1"}, env, io.Discard); !cfg.v1Shapes {
+		t.Fatal("-v1 was not read")
+	}
 	// The settings race is on by default, as on the real server.
 	if cfg, _ = parseFlags(nil, env, io.Discard); !cfg.settingsRace || cfg.raceWindow != emulator.DefaultSettingsRaceWindow {
 		t.Fatalf("settings race by default: %v %s", cfg.settingsRace, cfg.raceWindow)

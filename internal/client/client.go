@@ -75,7 +75,11 @@ type Client struct {
 	maxRetryDelay time.Duration
 	log           LogFunc
 
-	limiter   *rate.Limiter // nil: no limit
+	limiter *rate.Limiter // nil: no limit
+	// slotTaken, set by tests, is told the time of every slot the limiter
+	// hands out: the time it lets the request go, as the limiter computed
+	// it, which a goroutine woken late on a loaded machine cannot move.
+	slotTaken func(time.Time)
 	listing   listing
 	deletions deletions
 	maxBody   int64 // maxSuccessBody; tests lower it
@@ -267,7 +271,7 @@ func (c *Client) send(ctx context.Context, cl call) ([]byte, error) {
 		apiErr := x.newAPIError(resp, raw)
 		apiErr.Attempts = x.attempts
 		x.log(LogDebug, "l2msg API answered with an error", map[string]any{"method": method, "path": path, "attempt": x.attempts, "status": resp.StatusCode})
-		if !x.idempotent && resp.StatusCode >= 500 {
+		if !x.idempotent && resp.StatusCode >= 500 && !(apiErr.Enveloped && isRuleAnswer(method, path, resp.StatusCode, apiErr.Messages)) {
 			return nil, &AmbiguousError{Err: apiErr}
 		}
 		return nil, apiErr
