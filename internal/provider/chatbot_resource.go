@@ -240,19 +240,6 @@ func (r *botResource) fromBot(prior botValues, bot *client.Bot) (botValues, erro
 	return v, nil
 }
 
-// secrets are the values of the secret attributes and their write-only
-// twins, for the log masks.
-func (v botValues) secrets(context.Context) []string {
-	var out []string
-	for name, val := range v {
-		if s, ok := val.(types.String); ok && (strings.HasSuffix(name, "api_key") || strings.HasSuffix(name, "_pass") ||
-			strings.HasSuffix(name, "_wo")) && s.ValueString() != "" {
-			out = append(out, s.ValueString())
-		}
-	}
-	return out
-}
-
 func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	defer memberIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	plan, diags := getValues(ctx, req.Plan.Get)
@@ -262,7 +249,6 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx, plan, config)
 	name := stringOf(plan["instance_name"])
 	if !r.checkLink(ctx, plan, name, &resp.Diagnostics) {
 		return
@@ -353,7 +339,6 @@ func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx, prior)
 	name, id := stringOf(prior["instance_name"]), stringOf(prior["id"])
 	bots, err := r.client.ListBots(ctx, r.kind.api, name)
 	if client.IsNotFound(err) {
@@ -391,7 +376,6 @@ func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx, plan, config, prior)
 	name, id := stringOf(prior["instance_name"]), stringOf(prior["id"])
 	if !r.checkLink(ctx, plan, name, &resp.Diagnostics) {
 		return
@@ -420,7 +404,6 @@ func (r *botResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx, prior)
 	name, id := stringOf(prior["instance_name"]), stringOf(prior["id"])
 	err := r.client.DeleteBot(ctx, r.kind.api, name, id)
 	if err == nil || client.IsNotFound(err) {

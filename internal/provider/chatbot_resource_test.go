@@ -150,12 +150,13 @@ func importID(addr string) resource.ImportStateIdFunc {
 // TestAccChatbot_lifecycle runs every kind's bot and settings through
 // create, update in place, drift of both, import and destroy.
 func TestAccChatbot_lifecycle(t *testing.T) {
+	t.Parallel()
 	for _, c := range botCases {
 		t.Run(c.kind.resource, func(t *testing.T) {
 			emu, url := newEmulator(t, emulator.Options{})
 			inst := "bots-" + strings.ReplaceAll(c.kind.resource, "_", "-")
 			prefix := c.kind.api.Prefix
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 				CheckDestroy:             checkDestroyed(emu),

@@ -150,7 +150,7 @@ resource "l2msg_instance_pusher" "p" {
 }
 `, e("é", 255), e("é", 100), e("é", 100), e("é", 60), e("é", 100), e("é", 100), e("é", 100),
 		e("é", 100), e("é", 100), e("é", 100), e("é", 100))
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
 			Config:             config,
@@ -212,7 +212,7 @@ func TestAccChatbot_crossBotRules(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
 	updates := func() int { return emu.Stats().ByRoute["PUT /typebot/update/:id/:name"] }
 	var putsBefore int
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkDestroyed(emu),
 		Steps: []resource.TestStep{
@@ -268,7 +268,7 @@ func TestAccChatbot_crossBotRules(t *testing.T) {
 // it becomes an "all" bot, and still counts it; the message says so.
 func TestAccChatbot_staleTrigger(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkDestroyed(emu),
 		Steps: []resource.TestStep{

@@ -167,7 +167,6 @@ func (r *botSettingsResource) write(ctx context.Context, p tfsdk.Plan, state *tf
 	if diags.HasError() {
 		return
 	}
-	ctx = r.masked(ctx)
 	name := stringOf(plan["instance_name"])
 	link, _ := plan["instance_id"].(types.String)
 	if instanceForWrite(ctx, r.client, name, link, r.kind.title+" defaults", diags) == nil ||
@@ -211,7 +210,6 @@ func (r *botSettingsResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx)
 	name := stringOf(prior["instance_name"])
 	got, err := r.client.FetchBotSettings(ctx, r.kind.api, name)
 	if client.IsNotFound(err) {
@@ -244,7 +242,6 @@ func (r *botSettingsResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx)
 	name := stringOf(prior["instance_name"])
 	body := map[string]any{"fallbackId": nil}
 	for _, f := range r.fields() {

@@ -135,10 +135,3 @@ func (m *chatwootModel) setFromServer(ctx context.Context, cw client.Chatwoot, i
 	}
 	return m.set(ctx, cw, hasNumber)
 }
-
-func (m *chatwootModel) secrets(context.Context) []string {
-	if m == nil {
-		return nil
-	}
-	return knownStrings(m.Token)
-}

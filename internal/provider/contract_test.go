@@ -72,6 +72,7 @@ type contractCheck struct {
 
 var contractChecks = []contractCheck{
 	{"no_secret_echoed", checkNoSecretEchoed},
+	{"ambiguous_create_adopted", checkAmbiguousCreateAdopted},
 }
 
 // contractExceptions are the "check type" pairs the walk cannot exercise,
@@ -425,6 +426,9 @@ func utf16Pair(r rune) (rune, rune) {
 // in every spelling a server might use.
 type contractServer struct {
 	emu *emulator.Server
+	// rule, when set, picks what to do with each request first (see
+	// setRule); forward leaves it to the echo.
+	rule atomic.Pointer[func(method, path string) action]
 	// echo is the status to answer writes with; 0 forwards them.
 	echo atomic.Int32
 	mu   sync.Mutex
@@ -433,6 +437,12 @@ type contractServer struct {
 }
 
 func (s *contractServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if rule := s.rule.Load(); rule != nil {
+		if act := (*rule)(r.Method, r.URL.Path); act != forward {
+			act.serve(s.emu, w, r)
+			return
+		}
+	}
 	status := int(s.echo.Load())
 	if status == 0 || r.Method == http.MethodGet || r.Method == http.MethodDelete {
 		s.emu.ServeHTTP(w, r)
@@ -507,6 +517,15 @@ func unicodeJSON(v any) string {
 
 // echoing sets the status writes are answered with (0: forwarded).
 func (s *contractServer) echoing(status int) { s.echo.Store(int32(status)) }
+
+// setRule makes rule pick what is done with each request (nil: none).
+func (s *contractServer) setRule(rule func(method, path string) action) {
+	if rule == nil {
+		s.rule.Store(nil)
+		return
+	}
+	s.rule.Store(&rule)
+}
 
 // echoedAny reports whether an echoed body held one of the values.
 func (s *contractServer) echoedAny(values []string) bool {

@@ -94,7 +94,6 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	ctx = r.masked(ctx, &plan)
 	webhook, diags := plan.webhook(ctx)
 	resp.Diagnostics.Append(diags...)
 	token, diags := createToken(ctx, req.Config, &plan)
@@ -110,6 +109,9 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	if err != nil {
 		addCreateError(ctx, &resp.Diagnostics, &resp.State, plan, err)
 		return
+	}
+	if res.Adopted {
+		warnAdoptedAfterFailure(&resp.Diagnostics, "Instance", fmt.Sprintf("instance %q", plan.InstanceName.ValueString()))
 	}
 	state, diags := plan.created(ctx, res, webhook)
 	resp.Diagnostics.Append(diags...)
@@ -278,7 +280,6 @@ func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx, &state)
 	name := state.InstanceName.ValueString()
 	if name == "" {
 		name = state.ID.ValueString()
@@ -345,7 +346,6 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	ctx = r.masked(ctx, &plan, &state)
 	name := state.InstanceName.ValueString()
 
 	// Each step that succeeds is recorded before the next one runs, so a
@@ -426,7 +426,6 @@ func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	ctx = r.masked(ctx, &state)
 	name := state.InstanceName.ValueString()
 
 	deleteErr, waitErr := r.client.DeleteAndConfirm(ctx, name)

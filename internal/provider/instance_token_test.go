@@ -269,6 +269,7 @@ func TestAccInstance_tokenWriteOnlyImportCommand(t *testing.T) {
 }
 
 func TestAccInstance_tokenRejectedAtPlan(t *testing.T) {
+	t.Parallel()
 	emu, url := newEmulator(t, emulator.Options{})
 	cases := []struct{ name, body, want string }{
 		{"token and token_wo", "token = \"aaaaaaaa\"\n  token_wo = \"bbbbbbbb\"\n  token_wo_version = 1",
@@ -281,9 +282,15 @@ func TestAccInstance_tokenRejectedAtPlan(t *testing.T) {
 		{"business without token", "integration = \"WHATSAPP-BUSINESS\"\n  number = \"5511999999999\"",
 			`(?s)token.*requires the Meta access token in token\s+\(or\s+token_wo\)`},
 	}
+	// The cases run in parallel, after this function returns.
+	t.Cleanup(func() {
+		if st := emu.Stats(); st.Total != 0 {
+			t.Errorf("bad input reached the server: %d requests (%v)", st.Total, st.ByRoute)
+		}
+	})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				TerraformVersionChecks:   writeOnlyAvailable,
 				Steps: []resource.TestStep{{
@@ -293,9 +300,6 @@ func TestAccInstance_tokenRejectedAtPlan(t *testing.T) {
 				}},
 			})
 		})
-	}
-	if st := emu.Stats(); st.Total != 0 {
-		t.Fatalf("bad input reached the server: %d requests (%v)", st.Total, st.ByRoute)
 	}
 }
 

@@ -47,10 +47,6 @@ type openaiCredentialModel struct {
 	APIKeyWOVersion types.Int64  `tfsdk:"api_key_wo_version"`
 }
 
-func (m *openaiCredentialModel) secrets(context.Context) []string {
-	return knownStrings(m.APIKey)
-}
-
 func (r *openaiCredentialResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_openai_credential"
 }
@@ -123,7 +119,6 @@ func (r *openaiCredentialResource) Create(ctx context.Context, req resource.Crea
 	if plan.APIKey.IsNull() {
 		key = wo.ValueString()
 	}
-	ctx = withMasks(r.masked(ctx, &plan), key)
 	name := plan.InstanceName.ValueString()
 	inst := instanceForWrite(ctx, r.client, name, plan.InstanceID, "OpenAI credential", &resp.Diagnostics)
 	if inst == nil {
@@ -199,7 +194,6 @@ func (r *openaiCredentialResource) Read(ctx context.Context, req resource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx, &state)
 	name, id := state.InstanceName.ValueString(), state.ID.ValueString()
 	list, err := r.client.ListOpenAICreds(ctx, name)
 	if client.IsNotFound(err) {
@@ -244,7 +238,6 @@ func (r *openaiCredentialResource) Delete(ctx context.Context, req resource.Dele
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx, &state)
 	name, id := state.InstanceName.ValueString(), state.ID.ValueString()
 	err := r.client.DeleteOpenAICreds(ctx, name, id)
 	if err == nil || client.IsNotFound(err) {

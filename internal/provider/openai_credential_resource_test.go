@@ -88,7 +88,7 @@ func wantCreds(emu *emulator.Server, names ...string) resource.TestCheckFunc {
 // destroy of the whole stack succeeds and leaves nothing.
 func TestAccOpenAICredential(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkDestroyed(emu),
 		Steps: []resource.TestStep{

@@ -30,8 +30,9 @@ type secretHolder interface {
 }
 
 // masked returns ctx with the API key and the models' secrets masked in
-// the provider's and the framework's logs. Every CRUD method starts with
-// it, so a log line added later is masked without thought.
+// the provider's and the framework's logs, for data sources, ephemeral
+// resources, list resources and actions: resources get the same from their
+// lifecycle (lifecycle.go), with the secrets their schema declares.
 func (d *providerData) masked(ctx context.Context, models ...secretHolder) context.Context {
 	secrets := []string{d.settings.APIKey}
 	for _, m := range models {

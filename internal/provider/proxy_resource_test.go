@@ -265,7 +265,14 @@ func TestAccProxy_writeOnlyPassword(t *testing.T) {
 }
 
 func TestAccProxy_badInputSendsNothing(t *testing.T) {
+	t.Parallel()
 	emu, url := newEmulator(t, emulator.Options{})
+	// The cases run in parallel, after this function returns.
+	t.Cleanup(func() {
+		if st := emu.Stats(); st.Total != 0 {
+			t.Errorf("bad input reached the server: %v", st.ByRoute)
+		}
+	})
 	for _, tc := range []struct{ name, body, want string }{
 		{"port zero", "  host = \"h.example.com\"\n  port = 0\n", `(?s)port.*between 1 and 65535`},
 		{"port too high", "  host = \"h.example.com\"\n  port = 65536\n", `(?s)port.*between 1 and 65535`},
@@ -282,7 +289,7 @@ func TestAccProxy_badInputSendsNothing(t *testing.T) {
 		{"write-only without version", "  host = \"h.example.com\"\n  port = 1\n  username = \"u\"\n  password_wo = \"q\"\n", `(?s)password_wo_version`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				Steps: []resource.TestStep{{
 					Config:      proxyConfig(url, "bad", tc.body),
@@ -291,9 +298,6 @@ func TestAccProxy_badInputSendsNothing(t *testing.T) {
 				}},
 			})
 		})
-	}
-	if st := emu.Stats(); st.Total != 0 {
-		t.Fatalf("bad input reached the server: %v", st.ByRoute)
 	}
 }
 

@@ -120,24 +120,6 @@ func (r *redactor) diagnostics(diags diag.Diagnostics) diag.Diagnostics {
 	return out
 }
 
-// redactError is err with its text redacted; errors.Is and errors.As
-// still see the original.
-func (r *redactor) redactError(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &redactedError{err: err, r: r}
-}
-
-type redactedError struct {
-	err error
-	r   *redactor
-}
-
-func (e *redactedError) Error() string { return e.r.redact(e.err.Error()) }
-
-func (e *redactedError) Unwrap() error { return e.err }
-
 // secretsPattern matches any of secrets in any spelling, the longest
 // first so that a secret holding another is hidden whole.
 func secretsPattern(secrets []string) *regexp.Regexp {

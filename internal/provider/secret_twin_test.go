@@ -1,13 +1,9 @@
 package provider
 
 import (
-	"errors"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 )
 
 func TestSecretFromServer(t *testing.T) {
@@ -30,24 +26,5 @@ func TestSecretFromServer(t *testing.T) {
 		if got := secretFromServer(tt.state, tt.version, "srv", tt.importing); !got.Equal(tt.want) {
 			t.Errorf("%s: got %v", tt.name, got)
 		}
-	}
-}
-
-func TestWithoutSecrets(t *testing.T) {
-	if withoutSecrets(nil, "x") != nil {
-		t.Fatal("nil error became an error")
-	}
-	api := &client.APIError{StatusCode: 400, Method: "POST", Path: "/chatwoot/set/a", Messages: []string{"bad token s3cret-value"}}
-	err := withoutSecrets(api, "s3cret-value", "")
-	if strings.Contains(err.Error(), "s3cret-value") || !strings.Contains(err.Error(), "(redacted)") {
-		t.Fatalf("%v", err)
-	}
-	var got *client.APIError
-	if !errors.As(err, &got) || !client.IsBadRequest(err) {
-		t.Fatal("the redacted error hides the API error from errors.As")
-	}
-	var redacted *redactedError
-	if errors.As(withoutSecrets(api), &redacted) {
-		t.Fatal("no secrets should leave the error as it is")
 	}
 }

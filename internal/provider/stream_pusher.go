@@ -93,7 +93,3 @@ func (m *pusherStream) switchOff(s *client.Stream) {
 	s.AppID, s.Key, s.Cluster, s.UseTLS = m.AppID.ValueString(), m.Key.ValueString(), m.Cluster.ValueString(), m.UseTLS.ValueBool()
 	s.Secret = ""
 }
-
-func (m *pusherStream) secrets(context.Context) []string {
-	return knownStrings(m.Secret)
-}
