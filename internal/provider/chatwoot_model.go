@@ -129,7 +129,7 @@ func (v *chatwootValues) set(ctx context.Context, cw client.Chatwoot, hasNumber 
 // secretFromServer decides, and auto_create, which the server does not
 // store, as it was (false after an import).
 func (m *chatwootModel) setFromServer(ctx context.Context, cw client.Chatwoot, importing, hasNumber bool) diag.Diagnostics {
-	m.Token = secretFromServer(m.Token, m.TokenWOVersion, cw.Token, importing)
+	m.Token = secretFromServer(m.Token, m.TokenWOVersion, cw.Token)
 	if importing || m.AutoCreate.IsNull() {
 		m.AutoCreate = types.BoolValue(false)
 	}

@@ -64,6 +64,9 @@ func (r *chatwootResource) Create(ctx context.Context, req resource.CreateReques
 
 func (r *chatwootResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
+	if adoptImportedSecrets(ctx, req, resp) {
+		return
+	}
 	var plan, state chatwootModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -212,6 +215,7 @@ func (r *chatwootResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(rememberServerSecrets(ctx, resp.Private, resp.State, importing, map[string]string{"token": cw.Token})...)
 }
 
 func (r *chatwootResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -22,6 +22,9 @@ type providerData struct {
 	// settings holds the resolved provider settings, the API key among
 	// them: the key is masked from here, never read back from the client.
 	settings client.Config
+	// claims are the members this walk's resources created or adopted
+	// (memberCreate), shared by every resource of the walk.
+	claims *claims
 }
 
 // secretHolder is a model that knows which of its values are secret.

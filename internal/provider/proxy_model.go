@@ -65,5 +65,5 @@ func (m *proxyModel) setFromServer(p client.Proxy, importing bool) {
 		return
 	}
 	m.set(p)
-	m.Password = secretFromServer(m.Password, m.PasswordWOVersion, p.Password, importing)
+	m.Password = secretFromServer(m.Password, m.PasswordWOVersion, p.Password)
 }

@@ -85,6 +85,9 @@ func (r *proxyResource) Create(ctx context.Context, req resource.CreateRequest, 
 
 func (r *proxyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
+	if adoptImportedSecrets(ctx, req, resp) {
+		return
+	}
 	var plan proxyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -228,6 +231,7 @@ func (r *proxyResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	state.InstanceID = types.StringValue(inst.ID)
 	state.setFromServer(*p, importing)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(rememberServerSecrets(ctx, resp.Private, resp.State, importing, map[string]string{"password": p.Password})...)
 }
 
 func (r *proxyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

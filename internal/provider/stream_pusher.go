@@ -82,7 +82,7 @@ func (m *pusherStream) request(ctx context.Context, config tfsdk.Config, s *clie
 
 func (m *pusherStream) record(s *client.Stream, importing bool) {
 	m.AppID, m.Key, m.Cluster, m.UseTLS = types.StringValue(s.AppID), types.StringValue(s.Key), types.StringValue(s.Cluster), types.BoolValue(s.UseTLS)
-	m.Secret = secretFromServer(m.Secret, m.SecretWOVersion, s.Secret, importing)
+	m.Secret = secretFromServer(m.Secret, m.SecretWOVersion, s.Secret)
 	m.SecretWO = types.StringNull()
 }
 

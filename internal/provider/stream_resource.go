@@ -77,6 +77,9 @@ func (r *streamResource[T, P]) Create(ctx context.Context, req resource.CreateRe
 
 func (r *streamResource[T, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
+	if adoptImportedSecrets(ctx, req, resp) {
+		return
+	}
 	var plan T
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -155,6 +158,7 @@ func (r *streamResource[T, P]) Read(ctx context.Context, req resource.ReadReques
 	m.InstanceID = types.StringValue(inst.ID)
 	r.record(p, s, importing)
 	resp.Diagnostics.Append(resp.State.Set(ctx, p)...)
+	resp.Diagnostics.Append(rememberServerSecrets(ctx, resp.Private, resp.State, importing, map[string]string{"secret": s.Secret})...)
 }
 
 // Delete switches the stream off: the server has no delete route.
