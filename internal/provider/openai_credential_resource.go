@@ -89,8 +89,8 @@ func (r *openaiCredentialResource) Schema(_ context.Context, _ resource.SchemaRe
 			credKeyReplaceDoc, credKeyReplaceDoc)},
 	}
 	resp.Schema = schema.Schema{
-		Description: "An OpenAI API key registered in an instance (`/openai/creds`), used by `l2msg_openai_bot` and " +
-			"`l2msg_openai_settings`. The server has no update route: any change replaces the credential, and the bots that " +
+		Description: "An OpenAI API key registered in an instance, for its `l2msg_openai_bot`s and " +
+			"`l2msg_openai_settings`. The server (`/openai/creds`) has no update route: any change replaces the credential, and the bots that " +
 			"use it are replaced with it in the same apply (the server deletes them with it).\n\n" +
 			"The OpenAI defaults of an instance always point at a credential (the first OpenAI bot sets them to its own), and " +
 			"the server refuses to delete that credential for as long as the instance lives.\n\n" +
