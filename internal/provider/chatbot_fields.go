@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -66,6 +67,11 @@ type field struct {
 	oneOf []string
 	limit int // most characters (the server's VarChar)
 	min   int64
+	// url fields take an absolute http:// or https:// URL: the server
+	// calls it for every message.
+	url bool
+	// elem checks each string of a list field; by default it must not be empty.
+	elem validator.String
 }
 
 // maxInt32 is the largest value of the server's integer columns.
@@ -78,9 +84,11 @@ var (
 			"`trigger_operator` and `trigger_value`), `advanced` (the expression in `trigger_value`) or `none` (every message, " +
 			"like `all`, without the one-per-kind rule)."}
 	triggerOperatorField = field{name: "trigger_operator", wire: "triggerOperator", noClear: true, oneOf: []string{"equals", "contains", "startsWith", "endsWith", "regex"},
-		desc: "How a `keyword` trigger matches `trigger_value`; required with `keyword`, not allowed with other trigger types."}
+		desc: "How a `keyword` trigger matches `trigger_value`: `equals` (the whole message), `contains`, `startsWith`, `endsWith`, " +
+			"or `regex` (`trigger_value` is a JavaScript regular expression; one JavaScript cannot compile is refused at plan). " +
+			"Required with `keyword`, not allowed with other trigger types."}
 	triggerValueField = field{name: "trigger_value", wire: "triggerValue", noClear: true,
-		desc: "The keyword (with `keyword`) or the expression, such as `contains:price,cost` (with `advanced`); required with " +
+		desc: "The keyword or regular expression (with `keyword`) or the expression, such as `contains:price,cost` (with `advanced`); required with " +
 			"those two, not allowed with `all` and `none`. No two bots of a kind in an instance may have the same trigger."}
 
 	commonBotFields = []field{
@@ -95,9 +103,10 @@ var (
 		{name: "stop_bot_from_me", wire: "stopBotFromMe", typ: fBool, serverFilled: true, desc: "Whether a message sent from the instance's own number stops the bot in that chat."},
 		{name: "keep_open", wire: "keepOpen", typ: fBool, serverFilled: true, desc: "Whether a conversation stays open (paused, not closed) when it ends."},
 		{name: "debounce_time", wire: "debounceTime", typ: fInt, serverFilled: true, desc: "Seconds to wait for more messages before passing them to the bot together."},
-		{name: "ignore_jids", wire: "ignoreJids", typ: fStrings, def: []string{},
-			desc: "Chats the bot ignores, by JID (`5511999999999@s.whatsapp.net`, or a group's `…@g.us`). Defaults to none; " +
-				"always sent, so the kind's default `ignore_jids` is not inherited."},
+		{name: "ignore_jids", wire: "ignoreJids", typ: fStrings, def: []string{}, elem: jid(),
+			desc: "Chats the bot ignores, by JID: `5511999999999@s.whatsapp.net` for a contact, `…@g.us` for a group; `@g.us` alone " +
+				"stands for every group and `@s.whatsapp.net` alone for every contact. Defaults to none; always sent, so the kind's " +
+				"default `ignore_jids` is not inherited (the server still ignores the chats listed there for every bot of the kind)."},
 		{name: "split_messages", wire: "splitMessages", typ: fBool, serverFilled: true, desc: "Whether a long answer is sent as several messages."},
 		{name: "time_per_char", wire: "timePerChar", typ: fInt, serverFilled: true, desc: "Milliseconds of typing simulated per character of an answer, with `split_messages`."},
 	}
@@ -110,7 +119,7 @@ func apiKeyField(service string) field {
 
 // urlField is a kind's endpoint.
 func urlField(name, wire, service string, required bool, limit int) field {
-	return field{name: name, wire: wire, required: required, limit: limit, desc: "The URL of " + service + "."}
+	return field{name: name, wire: wire, required: required, limit: limit, url: true, desc: "The URL of " + service + "."}
 }
 
 func (f field) attrType() attr.Type {
@@ -125,9 +134,14 @@ func (f field) attrType() attr.Type {
 	return types.StringType
 }
 
-// description completes a field's text with what the schema implies.
+// description completes a field's text with what the schema implies:
+// the allowed values, from the same list the validator checks, when the
+// text does not already name each of them.
 func (f field) description() string {
 	d := f.desc
+	if f.oneOf != nil && slices.ContainsFunc(f.oneOf, func(v string) bool { return !strings.Contains(d, "`"+v+"`") }) {
+		d += " One of `" + strings.Join(f.oneOf, "`, `") + "`."
+	}
 	if f.serverFilled {
 		d += " Left out, the server fills it in from the kind's default settings (`l2msg_<kind>_settings`) when the bot is created, and keeps it afterwards."
 	}
@@ -167,8 +181,12 @@ func (f field) schemaAttributes() map[string]schema.Attribute {
 		}
 		out[f.name] = a
 	case fStrings:
+		elem := f.elem
+		if elem == nil {
+			elem = stringvalidator.UTF8LengthAtLeast(1)
+		}
 		a := schema.ListAttribute{Description: desc, ElementType: types.StringType, Required: f.required, Optional: optional, Computed: computed,
-			Validators: []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))}}
+			Validators: []validator.List{listvalidator.ValueStringsAre(elem)}}
 		if l, ok := f.def.([]string); ok {
 			a.Default = listdefault.StaticValue(stringList(l))
 		} else if f.serverFilled {
@@ -176,11 +194,17 @@ func (f field) schemaAttributes() map[string]schema.Attribute {
 		}
 		out[f.name] = a
 	default:
-		// One error for one mistake: an enumeration refuses "" itself.
+		// One error for one mistake: an enumeration, a URL and a required
+		// value each refuse "" themselves.
 		var validators []validator.String
-		if f.oneOf != nil {
+		switch {
+		case f.oneOf != nil:
 			validators = append(validators, stringvalidator.OneOf(f.oneOf...))
-		} else {
+		case f.url:
+			validators = append(validators, httpURL())
+		case f.required:
+			validators = append(validators, notBlank())
+		default:
 			validators = append(validators, stringvalidator.UTF8LengthAtLeast(1))
 		}
 		if f.limit > 0 {

@@ -53,12 +53,14 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 		maps.Copy(attrs, f.schemaAttributes())
 	}
 	resp.Schema = schema.Schema{
-		Description: fmt.Sprintf("A %s of an instance (`%s` routes). The server fills the behaviour fields left out of the "+
-			"configuration from the kind's defaults (`l2msg_%s`). Before a create or an update, the provider reads the instance's "+
+		Description: fmt.Sprintf("%s %s in an instance: it answers the instance's WhatsApp messages that match its trigger "+
+			"(`trigger_type`) %s. The server fills the behaviour fields left out of the configuration from the kind's defaults "+
+			"(`l2msg_%s`). Before a create or an update, the provider reads the instance's "+
 			"%ss and refuses, naming the other bot, a second enabled `all` bot or a trigger another bot already has, as the server "+
-			"would with a bare error, and gives the `terraform import` command that adopts it. A %s of the instance with every configured "+
+			"would with a bare error, and gives the `terraform import` command that adopts it. %s %s of the instance with every configured "+
 			"value of this one (what an interrupted create, or one whose answer was lost, leaves) is adopted with a warning instead "+
-			"of being created a second time. Import with `INSTANCE_NAME/BOT_ID`.", r.kind.title, "/"+r.kind.api.Prefix, r.kind.settings, r.kind.title, r.kind.title),
+			"of being created a second time. The server's routes are `/%s/…`. Import with `INSTANCE_NAME/BOT_ID`.",
+			article(r.kind.title), r.kind.title, r.kind.does, r.kind.settings, r.kind.title, article(r.kind.title), r.kind.title, r.kind.api.Prefix),
 		Attributes: attrs,
 	}
 }
@@ -149,6 +151,16 @@ func validateTrigger(v botValues, add func(attr, msg string)) {
 		if !hasVal {
 			add("trigger_value", `trigger_value is required when trigger_type is "keyword".`)
 		}
+		// The server accepts any text, then compiles every regex trigger of
+		// the kind on each message (new RegExp(value)): one it cannot
+		// compile throws there, and no regex, startsWith, endsWith or
+		// contains trigger of the kind in the instance matches again.
+		if hasOp && hasVal && !isUnknown(v["trigger_operator"]) && !isUnknown(v["trigger_value"]) && stringOf(v["trigger_operator"]) == "regex" {
+			if why := jsRegexProblem(stringOf(v["trigger_value"])); why != "" {
+				add("trigger_value", fmt.Sprintf("trigger_value %q is not a regular expression the server can compile (it uses JavaScript's RegExp): %s.",
+					stringOf(v["trigger_value"]), why))
+			}
+		}
 	case "advanced":
 		if !hasVal {
 			add("trigger_value", `trigger_value is required when trigger_type is "advanced" (for example "contains:price,cost").`)
@@ -199,8 +211,6 @@ func (r *botResource) body(ctx context.Context, plan, config botValues, update b
 // fromBot is the state for the server's row; prior supplies what the
 // server does not return (write-only versions, the instance name).
 func (r *botResource) fromBot(prior botValues, bot *client.Bot) (botValues, error) {
-	// An import starts from the id alone: nothing else is known yet.
-	importing := isNullValue(prior["trigger_type"])
 	v := maps.Clone(prior)
 	v["id"] = types.StringValue(bot.ID)
 	v["instance_id"] = optionalString(bot.InstanceID)
@@ -210,7 +220,7 @@ func (r *botResource) fromBot(prior botValues, bot *client.Bot) (botValues, erro
 			plain, _ := prior[f.name].(types.String)
 			version, _ := prior[f.name+"_wo_version"].(types.Int64)
 			server, _ := bot.Fields[f.wire].(string)
-			v[f.name] = secretFromServer(plain, version, server, importing)
+			v[f.name] = secretFromServer(plain, version, server)
 			continue
 		}
 		val, err := f.fromWire(bot.Fields[f.wire])
@@ -230,19 +240,6 @@ func (r *botResource) fromBot(prior botValues, bot *client.Bot) (botValues, erro
 	return v, nil
 }
 
-// secrets are the values of the secret attributes and their write-only
-// twins, for the log masks.
-func (v botValues) secrets(context.Context) []string {
-	var out []string
-	for name, val := range v {
-		if s, ok := val.(types.String); ok && (strings.HasSuffix(name, "api_key") || strings.HasSuffix(name, "_pass") ||
-			strings.HasSuffix(name, "_wo")) && s.ValueString() != "" {
-			out = append(out, s.ValueString())
-		}
-	}
-	return out
-}
-
 func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	defer memberIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	plan, diags := getValues(ctx, req.Plan.Get)
@@ -252,7 +249,6 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx, plan, config)
 	name := stringOf(plan["instance_name"])
 	if !r.checkLink(ctx, plan, name, &resp.Diagnostics) {
 		return
@@ -295,17 +291,20 @@ func (r *botResource) createOrAdopt(ctx context.Context, name string, body map[s
 		id:        func(b *client.Bot) string { return b.ID },
 		identical: func(b *client.Bot) bool { return b.Has(body) },
 		check:     func(diags *diag.Diagnostics) bool { return r.refuseConflict(name, bots, "", body, diags) },
+		claims:    r.claims,
 		create: func(ctx context.Context) (*client.Bot, bool, error) {
 			return r.client.CreateBotOrAdopt(ctx, r.kind.api, name, body, before)
 		},
 	}.run(ctx, diags)
 }
 
-// checkLink looks the instance up before a write: it must exist, and a
-// configured instance_id must be its id.
+// checkLink looks the instance up before a write: it must exist, a
+// configured instance_id must be its id, and an OpenAI bot's credential
+// must be one of its credentials.
 func (r *botResource) checkLink(ctx context.Context, plan botValues, name string, diags *diag.Diagnostics) bool {
 	link, _ := plan["instance_id"].(types.String)
-	return instanceForWrite(ctx, r.client, name, link, r.kind.title, diags) != nil
+	return instanceForWrite(ctx, r.client, name, link, r.kind.title, diags) != nil &&
+		checkOpenAICreds(ctx, r.client, r.kind, name, plan, diags)
 }
 
 // checkSiblings reads the instance's bots of the kind before an update,
@@ -341,7 +340,6 @@ func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx, prior)
 	name, id := stringOf(prior["instance_name"]), stringOf(prior["id"])
 	bots, err := r.client.ListBots(ctx, r.kind.api, name)
 	if client.IsNotFound(err) {
@@ -366,10 +364,22 @@ func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		return
 	}
 	resp.Diagnostics.Append(setValues(ctx, &resp.State, r.attrTypes(), state)...)
+	// An import starts from the id alone: nothing else is known yet.
+	importing := isNullValue(prior["trigger_type"])
+	server := map[string]string{}
+	for _, f := range r.fields() {
+		if f.secret {
+			server[f.name], _ = bots[i].Fields[f.wire].(string)
+		}
+	}
+	resp.Diagnostics.Append(rememberServerSecrets(ctx, resp.Private, resp.State, importing, server)...)
 }
 
 func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer memberIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
+	if adoptImportedSecrets(ctx, req, resp) {
+		return
+	}
 	plan, diags := getValues(ctx, req.Plan.Get)
 	resp.Diagnostics.Append(diags...)
 	config, diags := getValues(ctx, req.Config.Get)
@@ -379,7 +389,6 @@ func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx, plan, config, prior)
 	name, id := stringOf(prior["instance_name"]), stringOf(prior["id"])
 	if !r.checkLink(ctx, plan, name, &resp.Diagnostics) {
 		return
@@ -408,7 +417,6 @@ func (r *botResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx, prior)
 	name, id := stringOf(prior["instance_name"]), stringOf(prior["id"])
 	err := r.client.DeleteBot(ctx, r.kind.api, name, id)
 	if err == nil || client.IsNotFound(err) {

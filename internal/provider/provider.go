@@ -120,7 +120,7 @@ func (p *l2msgProvider) Configure(ctx context.Context, req provider.ConfigureReq
 				"carries the API key, and instance keys and webhook headers travel in the bodies, unencrypted, for anyone "+
 				"on the way to read. Use https:// unless the network between here and %s is yours.", EnvBaseURL, host, host))
 	}
-	data := &providerData{client: c, settings: cc}
+	data := &providerData{client: c, settings: cc, claims: &claims{}}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
@@ -128,12 +128,14 @@ func (p *l2msgProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	resp.ListResourceData = data
 }
 
+// Resources are every resource, each in the one lifecycle (lifecycle.go)
+// that masks and redacts its secrets: a resource added here is covered.
 func (p *l2msgProvider) Resources(context.Context) []func() resource.Resource {
-	return append([]func() resource.Resource{
+	return wrapResources(append([]func() resource.Resource{
 		NewInstanceResource,
 		NewProxyResource,
 		NewChatwootResource,
-	}, slices.Concat(streamResources(), chatbotResources())...)
+	}, slices.Concat(streamResources(), chatbotResources())...))
 }
 
 func (p *l2msgProvider) DataSources(context.Context) []func() datasource.DataSource {
