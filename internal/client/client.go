@@ -79,6 +79,9 @@ type Client struct {
 	listing   listing
 	deletions deletions
 	maxBody   int64 // maxSuccessBody; tests lower it
+	// nameFreeWait bounds the retries of a create of a name this client saw
+	// deleted (see createFreedName); tests change it.
+	nameFreeWait time.Duration
 }
 
 // New validates cfg and returns a Client.
@@ -150,6 +153,7 @@ func New(cfg Config) (*Client, error) {
 		log:           cfg.Log,
 		limiter:       limiter,
 		maxBody:       maxSuccessBody,
+		nameFreeWait:  nameFreeWait,
 	}, nil
 }
 

@@ -677,3 +677,29 @@ resource "l2msg_instance" "dup" {
 		},
 	})
 }
+
+// A replacement with create_before_destroy creates the new instance while
+// the old one still holds the name: the error says that this cannot work,
+// not only that the name is someone else's to import.
+func TestAccInstance_createBeforeDestroyIsExplained(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	cfg := func(number, lifecycle string) string {
+		return providerBlock(url) + fmt.Sprintf(`
+resource "l2msg_instance" "test" {
+  instance_name = "cbd"
+  number        = %q
+%s}
+`, number, lifecycle)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{Config: cfg("5511911111111", "")},
+			{
+				Config:      cfg("5511922222222", "  lifecycle {\n    create_before_destroy = true\n  }\n"),
+				ExpectError: regexp.MustCompile(`(?s)create_before_destroy.*cannot\s+be\s+created\s+before\s+its\s+old\s+instance\s+is\s+destroyed`),
+			},
+		},
+	})
+}
