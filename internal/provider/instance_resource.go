@@ -341,6 +341,9 @@ func (m *instanceModel) readFrom(ctx context.Context, ri *remoteInstance) diag.D
 	if m.QRCode.IsNull() {
 		m.QRCode = types.BoolValue(false)
 	}
+	if m.KeepWebhookOnDestroy.IsNull() {
+		m.KeepWebhookOnDestroy = types.BoolValue(false)
+	}
 	m.settingsValues = server.settingsValues
 	return m.setWebhook(ctx, ri.Webhook)
 }
@@ -462,10 +465,14 @@ func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteReques
 // does): the server delivers that event before it deletes and, when the
 // receiver is down, retries it for 10 to 22 minutes while the instance
 // stays listed and its name taken, so a destroy or a replacement would
-// wait for the user's receiver. Only such a webhook costs the request. It
+// wait for the user's receiver. Only such a webhook costs the request, and
+// keep_webhook_on_destroy leaves it on, for a receiver that needs the event. It
 // reports whether the delete may go on; when it may not, the instance stays
 // in state (its webhook may then be off: the next plan turns it back on).
 func (r *instanceResource) switchOffRemoveEvent(ctx context.Context, name string, state *instanceModel, diags *diag.Diagnostics) bool {
+	if state.KeepWebhookOnDestroy.ValueBool() {
+		return true
+	}
 	w, d := state.webhook(ctx)
 	diags.Append(d...)
 	if diags.HasError() {

@@ -703,3 +703,34 @@ resource "l2msg_instance" "test" {
 		},
 	})
 }
+
+// keep_webhook_on_destroy leaves a webhook that gets REMOVE_INSTANCE on
+// through the delete, so the receiver gets the event: the destroy then
+// waits for the server's retries (shortened here) instead of switching the
+// webhook off first.
+func TestAccInstance_keepWebhookOnDestroy(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{WebhookRetry: 10 * time.Millisecond, LogRequests: true})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(checkDestroyed(emu), func(*terraform.State) error {
+			for _, rq := range emu.Requests() {
+				if rq.Route == "POST /webhook/set/:name" {
+					return fmt.Errorf("the webhook was set (switched off?) although keep_webhook_on_destroy is true")
+				}
+			}
+			return nil
+		}),
+		Steps: []resource.TestStep{{
+			Config: providerBlock(url) + `
+resource "l2msg_instance" "test" {
+  instance_name           = "kept-hook"
+  keep_webhook_on_destroy = true
+  webhook = {
+    url = "https://receiver.invalid/hook"
+  }
+}
+`,
+			Check: resource.TestCheckResourceAttr(addr, "keep_webhook_on_destroy", "true"),
+		}},
+	})
+}
