@@ -44,6 +44,7 @@ type config struct {
 	latency     time.Duration
 	faults      emulator.FaultConfig
 	disabled    []string
+	v1Shapes    bool
 	// The behaviours of the real server's deletes and proxy test.
 	webhookReceiversDown bool
 	webhookRetry         time.Duration
@@ -103,6 +104,7 @@ func (cfg config) options() emulator.Options {
 		ClientName:           cfg.clientName,
 		RefuseProxies:        cfg.refuseProxies,
 		WorkingProxies:       cfg.workingProxies,
+		V1Shapes:             cfg.v1Shapes,
 	}
 }
 
@@ -145,6 +147,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.DurationVar(&cfg.faults.RetryAfter, "fault-retry-after", time.Second, "Retry-After of injected 429s")
 	fs.DurationVar(&cfg.faults.Latency, "fault-latency", 100*time.Millisecond, "sleep of injected latency faults")
 	fs.StringVar(&disabled, "disable", "", "comma list of integration switches to turn off, e.g. CHATWOOT_ENABLED,RABBITMQ_ENABLED (all are on by default)")
+	fs.BoolVar(&cfg.v1Shapes, "v1", false, "answer create and fetchInstances in Evolution v1's shapes, as l2msg's page for the create call shows")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}

@@ -87,6 +87,9 @@ func TestParseFlags(t *testing.T) {
 	if cfg, _ = parseFlags([]string{"-disable", "CHATWOOT_ENABLED, NATS_ENABLED"}, env, io.Discard); !slices.Equal(cfg.disabled, []string{"CHATWOOT_ENABLED", "NATS_ENABLED"}) {
 		t.Fatalf("-disable %v", cfg.disabled)
 	}
+	if cfg, _ = parseFlags([]string{"-v1"}, env, io.Discard); !cfg.v1Shapes {
+		t.Fatal("-v1 was not read")
+	}
 	if cfg, _ = parseFlags([]string{"-fault-rate", "0.1"}, env, io.Discard); len(cfg.faults.Kinds) != 3 {
 		t.Fatalf("default kinds %v", cfg.faults.Kinds)
 	}

@@ -3,11 +3,13 @@ package client
 import (
 	"bytes"
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -84,6 +86,53 @@ func (c *Client) CreateBot(ctx context.Context, kind BotKind, instance string, b
 	return row.bot(), nil
 }
 
+// CreateBotOrAdopt creates a bot without making two (see createOrAdopt).
+// before are the ids of the instance's bots of the kind from before the
+// create: after a failure that leaves the outcome unknown, a bot not among
+// them that has every field of body (Bot.Has) is the create's, and is
+// adopted (the bool result). The server's rule answers ("Trigger already
+// exists", …) end the create as they are.
+func (c *Client) CreateBotOrAdopt(ctx context.Context, kind BotKind, instance string, body map[string]any, before []string) (*Bot, bool, error) {
+	create := func(ctx context.Context, _ int) (*Bot, error) { return c.CreateBot(ctx, kind, instance, body) }
+	find := func(ctx context.Context, _ error) (*Bot, bool, error) {
+		bots, err := c.ListBots(ctx, kind, instance)
+		if err != nil {
+			return nil, false, err
+		}
+		var found *Bot
+		for i := range bots {
+			if slices.Contains(before, bots[i].ID) || !bots[i].Has(body) {
+				continue
+			}
+			if found != nil {
+				return nil, false, fmt.Errorf("two new %s bots, %q and %q, have this create's fields: neither can be told to be its", kind.Name, found.ID, bots[i].ID)
+			}
+			found = &bots[i]
+		}
+		return found, found != nil, nil
+	}
+	return createOrAdopt(ctx, c, kind.Name+" bot", map[string]any{"instance_name": instance}, create, find)
+}
+
+// Has reports whether the bot has every field of a create or update body,
+// compared as JSON (the row's numbers are json.Number, the body's Go
+// numbers): the bot that body would make. Fields the body leaves out are
+// not compared: the server fills them in.
+func (b *Bot) Has(body map[string]any) bool {
+	for k, want := range body {
+		got, ok := b.Fields[k]
+		if !ok {
+			return false
+		}
+		jw, errW := json.Marshal(want)
+		jg, errG := json.Marshal(got)
+		if errW != nil || errG != nil || !bytes.Equal(jw, jg) {
+			return false
+		}
+	}
+	return true
+}
+
 // UpdateBot replaces a bot's fields. The server needs the required fields
 // again; fields left out keep their values.
 func (c *Client) UpdateBot(ctx context.Context, kind BotKind, instance, id string, body map[string]any) (*Bot, error) {
@@ -148,6 +197,35 @@ func (c *Client) CreateOpenAICreds(ctx context.Context, instance, name, apiKey s
 		return nil, err
 	}
 	return row.creds(), nil
+}
+
+// CreateOpenAICredsOrAdopt registers an OpenAI key without making two
+// (see createOrAdopt). Name and key are each unique on the server, so after
+// a failure that leaves the outcome unknown, a credential of the instance
+// with both is the create's, and is adopted (the bool result).
+func (c *Client) CreateOpenAICredsOrAdopt(ctx context.Context, instance, name, apiKey string) (*OpenAICreds, bool, error) {
+	create := func(ctx context.Context, _ int) (*OpenAICreds, error) {
+		return c.CreateOpenAICreds(ctx, instance, name, apiKey)
+	}
+	find := func(ctx context.Context, _ error) (*OpenAICreds, bool, error) {
+		list, err := c.ListOpenAICreds(ctx, instance)
+		if err != nil {
+			return nil, false, err
+		}
+		for i := range list {
+			if list[i].Is(name, apiKey) {
+				return &list[i], true, nil
+			}
+		}
+		return nil, false, nil
+	}
+	return createOrAdopt(ctx, c, "OpenAI credential", map[string]any{"instance_name": instance}, create, find)
+}
+
+// Is reports whether the credential has this name and key: the one a
+// create of them made, since the server allows each only once.
+func (o *OpenAICreds) Is(name, apiKey string) bool {
+	return o.Name == name && subtle.ConstantTimeCompare([]byte(o.APIKey), []byte(apiKey)) == 1
 }
 
 // ListOpenAICreds returns the instance's OpenAI credentials.

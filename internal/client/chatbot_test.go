@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -149,10 +150,34 @@ func TestBotRuleErrorsAreNotRetried(t *testing.T) {
 	if _, err := c.SetBotSettings(ctx, Flowise, "a", map[string]any{}); err != nil || len(rec.requests()) != 2 {
 		t.Fatalf("settings retry: %v, %d requests", err, len(rec.requests()))
 	}
-	// A create's 500 may still have been applied: it stays ambiguous.
+	// A rule's 500 says the create did nothing: it is not ambiguous, and
+	// its message says nothing of a request the server may have completed.
 	c, _ = newConfiguredClient(t, fastRetries(2), "", fail)
-	if _, err := c.CreateBot(ctx, Typebot, "a", map[string]any{}); !IsAmbiguous(err) {
-		t.Fatalf("create 500 not ambiguous: %v", err)
+	if _, err := c.CreateBot(ctx, Typebot, "a", map[string]any{}); IsAmbiguous(err) || !IsRuleAnswer(err) ||
+		strings.Contains(err.Error(), "may have completed") {
+		t.Fatalf("create's rule 500 is ambiguous: %v", err)
+	}
+}
+
+// Any other 500 on a chatbot route ("Internal Server Error": a crash, a
+// gateway) says nothing about the request: a delete or an update is sent
+// again, and a create's outcome is unknown.
+func TestBotPassing500sAreRetried(t *testing.T) {
+	ctx := context.Background()
+	passing := reply(500, `{"status":500,"error":"Internal Server Error","response":{"message":"Internal Server Error"}}`)
+	for name, call := range map[string]func(c *Client) error{
+		"update":       func(c *Client) error { _, err := c.UpdateBot(ctx, Typebot, "a", "b", map[string]any{}); return err },
+		"delete":       func(c *Client) error { return c.DeleteBot(ctx, Typebot, "a", "b") },
+		"creds delete": func(c *Client) error { return c.DeleteOpenAICreds(ctx, "a", "b") },
+	} {
+		c, rec := newConfiguredClient(t, fastRetries(2), "", sequence(passing, reply(200, `{"id":"b"}`)))
+		if err := call(c); err != nil || len(rec.requests()) != 2 {
+			t.Errorf("%s: %v after %d requests, want success on the second", name, err, len(rec.requests()))
+		}
+	}
+	c, rec := newConfiguredClient(t, fastRetries(2), "", passing)
+	if _, err := c.CreateBot(ctx, Typebot, "a", map[string]any{}); !IsAmbiguous(err) || IsRuleAnswer(err) || len(rec.requests()) != 1 {
+		t.Fatalf("create's passing 500: %v after %d requests, want ambiguous after one", err, len(rec.requests()))
 	}
 }
 

@@ -88,7 +88,7 @@ func newToken() string {
 }
 
 // CreateOrAdopt creates the instance without ever making two, losing one,
-// or taking someone else's.
+// or taking someone else's (createOrAdopt).
 //
 // A create is not safe to repeat, so every create carries a key (req.Token,
 // or a random one when it is empty) that makes the instance recognisably
@@ -98,10 +98,10 @@ func newToken() string {
 // up: an instance that answers to our key is the earlier attempt's, and is
 // adopted (CreateResult.Adopted); one that does not belongs to someone
 // else, and is a *NameTakenError with DuringRetry. Not found, the create is
-// sent again, at most the client's max retries times. A name taken at the
-// first attempt is a *NameTakenError: the server's 403 is authoritative, so
-// the name is not checked beforehand. A look-up that fails too is an
-// *UnresolvedCreateError.
+// sent again, at most the client's max retries times, then a
+// *NotCreatedError. A name taken at the first attempt is a *NameTakenError:
+// the server's 403 is authoritative, so the name is not checked beforehand.
+// A look-up that fails too is an *UnresolvedCreateError.
 func (c *Client) CreateOrAdopt(ctx context.Context, req CreateRequest) (*CreateResult, error) {
 	if req.Token == "" {
 		req.Token = newToken()
@@ -112,7 +112,7 @@ func (c *Client) CreateOrAdopt(ctx context.Context, req CreateRequest) (*CreateR
 	if err := c.awaitPendingDelete(ctx, name); err != nil {
 		return nil, err
 	}
-	for attempt := 0; ; attempt++ {
+	create := func(ctx context.Context, attempt int) (*CreateResult, error) {
 		res, err := c.CreateInstance(ctx, req)
 		if IsForbidden(err) && attempt == 0 && c.deletions.sawDeleted(name) {
 			res, err = c.createFreedName(ctx, req, err)
@@ -120,38 +120,34 @@ func (c *Client) CreateOrAdopt(ctx context.Context, req CreateRequest) (*CreateR
 		switch {
 		case err == nil:
 			c.deletions.created(name)
-			return res, nil
 		case IsForbidden(err) && attempt == 0:
 			return nil, &NameTakenError{Name: name, Deleted: c.deletions.sawDeleted(name), Err: err}
-		case !IsAmbiguous(err) && !IsForbidden(err):
-			return nil, err
+		case IsForbidden(err):
+			// Taken since our earlier attempt: by it, or by someone else.
+			return nil, &AmbiguousError{Err: err}
 		}
-		c.logf(ctx, LogWarn, "l2msg instance create failed with an unknown outcome; looking the name up",
-			map[string]any{"instance_name": name, "attempt": attempt + 1, "error": err.Error()})
-		inst, lerr := c.FetchInstance(ctx, name)
-		if lerr == nil {
-			ours, verr := c.answersTo(ctx, inst, req.Token)
-			switch {
-			case verr != nil:
-				return nil, &UnresolvedCreateError{Create: err, Lookup: verr}
-			case !ours:
-				return nil, &NameTakenError{Name: name, DuringRetry: true, Err: err}
-			}
-			c.logf(ctx, LogWarn, "the failed create did make the l2msg instance; adopting it",
-				map[string]any{"instance_name": name, "instance_id": inst.ID})
-			c.deletions.created(name)
-			return adopted(inst, req.Token), nil
-		}
-		if !IsNotFound(lerr) {
-			return nil, &UnresolvedCreateError{Create: err, Lookup: lerr}
-		}
-		if attempt >= c.maxRetries {
-			return nil, err
-		}
-		if berr := c.backoff(ctx, attempt); berr != nil {
-			return nil, errors.Join(err, berr)
-		}
+		return res, err
 	}
+	find := func(ctx context.Context, createErr error) (*CreateResult, bool, error) {
+		inst, err := c.FetchInstance(ctx, name)
+		switch {
+		case IsNotFound(err):
+			return nil, false, nil
+		case err != nil:
+			return nil, false, err
+		}
+		ours, err := c.answersTo(ctx, inst, req.Token)
+		switch {
+		case err != nil:
+			return nil, false, err
+		case !ours:
+			return nil, false, &NameTakenError{Name: name, DuringRetry: true, Err: createErr}
+		}
+		c.deletions.created(name)
+		return adopted(inst, req.Token), true, nil
+	}
+	res, _, err := createOrAdopt(ctx, c, "instance", map[string]any{"instance_name": name}, create, find)
+	return res, err
 }
 
 // createFreedName sends the create of a name again, while the server

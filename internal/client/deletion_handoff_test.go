@@ -3,7 +3,9 @@ package client
 import (
 	"context"
 	"errors"
+	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -99,6 +101,78 @@ func TestDeleteAndConfirmNamesWhatItTookOver(t *testing.T) {
 		t.Errorf("a create of a would not wait for its delete: %v", err)
 	}
 	noError(t, c.awaitPendingDelete(wctx, "b"))
+}
+
+// A Delete that handed its confirmation on has left state; when the poll
+// that was to confirm it then fails (here a refused key) after the Delete
+// confirming it handed off in turn, the next Delete's error must still name
+// it: nobody else will.
+func TestDeleteAndConfirmReportsAFailedPollItTookOver(t *testing.T) {
+	s := newDeletingServer(1, "a", "b")
+	s.status = http.StatusUnauthorized
+	s.polling, s.answer = make(chan struct{}), make(chan struct{})
+	// b's DELETE is held until a's poll has failed.
+	bArrived, bGo := make(chan struct{}), make(chan struct{})
+	c, _ := newTestClient(t, "", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodDelete && strings.HasSuffix(r.URL.Path, "/b") {
+			close(bArrived)
+			<-bGo
+		}
+		s.ServeHTTP(w, r)
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	type result struct{ deleteErr, waitErr error }
+	aDone, bDone := make(chan result, 1), make(chan result, 1)
+
+	go func() {
+		derr, werr := c.DeleteAndConfirm(ctx, "a")
+		aDone <- result{derr, werr}
+	}()
+	<-s.polling // a's Delete, the only one, polls for a
+	go func() {
+		derr, werr := c.DeleteAndConfirm(ctx, "b")
+		bDone <- result{derr, werr}
+	}()
+	<-bArrived
+	// b's Delete started: a's hands off and returns at once.
+	a := <-aDone
+	noError(t, a.deleteErr)
+	noError(t, a.waitErr)
+
+	c.deletions.mu.Lock()
+	p := c.deletions.pending["a"]
+	c.deletions.mu.Unlock()
+	if p == nil {
+		t.Fatal("a is not pending after its Delete handed off")
+	}
+	s.answer <- struct{}{} // the poll is refused
+	select {
+	case <-p.done:
+	case <-ctx.Done():
+		t.Fatal("the refused poll did not end the wait for a")
+	}
+	if !IsUnauthorized(p.err) {
+		t.Fatalf("a's wait ended with %v, want the refused key", p.err)
+	}
+	// Later polls (b's) are answered at once.
+	go func() {
+		for range s.polling {
+			s.answer <- struct{}{}
+		}
+	}()
+	defer close(s.polling)
+	close(bGo)
+
+	b := <-bDone
+	noError(t, b.deleteErr)
+	var u *UnconfirmedDeletesError
+	if !errors.As(b.waitErr, &u) {
+		t.Fatalf("b's wait error = %v, want an *UnconfirmedDeletesError", b.waitErr)
+	}
+	if !u.Has("a") || !u.Has("b") || !IsUnauthorized(u) {
+		t.Errorf("b's wait error = %v (names %q), want a and b, and the refused key", u, u.Names)
+	}
 }
 
 // A Delete that finds nothing pending (its instance was gone already)

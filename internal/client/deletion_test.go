@@ -16,14 +16,17 @@ import (
 // asynchronous delete keeps it. Deletes are held until batch of them have
 // arrived, as terraform sends a batch at its parallelism.
 type deletingServer struct {
-	mu       sync.Mutex
-	names    map[string]bool
-	lingers  map[string]int
-	deleted  map[string]bool
-	batch    int
-	held     int
-	release  chan struct{}
-	status   int // of every poll; 0 = answer normally
+	mu      sync.Mutex
+	names   map[string]bool
+	lingers map[string]int
+	deleted map[string]bool
+	batch   int
+	held    int
+	release chan struct{}
+	status  int // of every poll; 0 = answer normally
+	// v1 answers in a v1 server's shapes: a row keeps its name under
+	// instance.instanceName, and a filtered listing is one object.
+	v1       bool
 	listings int
 	filtered int
 	// seq numbers every request; lastDelete and lastPoll are the numbers
@@ -90,7 +93,11 @@ func (s *deletingServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if s.deleted[n] {
 			s.lingers[n]--
 		}
-		if filter == "" || filter == n {
+		switch {
+		case filter != "" && filter != n:
+		case s.v1:
+			rows = append(rows, map[string]any{"instance": map[string]any{"instanceName": n, "instanceId": "id-" + n, "status": "close"}})
+		default:
 			rows = append(rows, map[string]any{"name": n, "connectionStatus": "close"})
 		}
 	}
@@ -98,7 +105,12 @@ func (s *deletingServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(404, `{"status":404,"error":"Not Found","response":{"message":["The \"`+filter+`\" instance does not exist"]}}`)(w, r)
 		return
 	}
-	b, _ := json.Marshal(rows)
+	var b []byte
+	if s.v1 && filter != "" {
+		b, _ = json.Marshal(rows[0])
+	} else {
+		b, _ = json.Marshal(rows)
+	}
 	reply(200, string(b))(w, r)
 }
 
@@ -166,6 +178,34 @@ func TestWaitForDeletionWaitsForTheSlowName(t *testing.T) {
 	defer s.mu.Unlock()
 	if s.names["b"] {
 		t.Error("the wait for b returned while the server still listed it")
+	}
+}
+
+// A v1 server's listing keeps each name under instance.instanceName: the
+// names it still lists are still being deleted, whether the poll is the
+// listing (several names due) or the filtered fetch (one).
+func TestWaitForDeletionReadsV1Rows(t *testing.T) {
+	s := newDeletingServer(3, "a", "b", "c", "other")
+	s.v1 = true
+	s.lingers["a"], s.lingers["b"] = 1, 2
+	c, _ := newTestClient(t, "", s.ServeHTTP)
+	for _, err := range deleteAll(t, c, "a", "b", "c") {
+		noError(t, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, n := range []string{"a", "b", "c"} {
+		if s.names[n] {
+			t.Errorf("the wait for %s returned while the v1 server still listed it", n)
+		}
+	}
+	if !s.names["other"] {
+		t.Error("other is gone")
+	}
+	// The first listing shows a and b, the second b, and the filtered
+	// fetch of b, alone, a 404.
+	if s.listings != 2 || s.filtered != 1 {
+		t.Errorf("polls: %d listings and %d filtered fetches, want 2 and 1", s.listings, s.filtered)
 	}
 }
 

@@ -19,6 +19,9 @@ type fleetServer struct {
 	names     map[string]bool
 	rejectAll bool // every name is listed with rejectCall true
 	listFail  int  // status of the unfiltered listing; 0 = 200
+	// writeFail answers every write other than a GET: a status, or
+	// dropConn; nil = 201 {}.
+	writeFail http.HandlerFunc
 
 	listings, filtered atomic.Int32
 	// gate, when set, holds the unfiltered listing until it is closed;
@@ -52,6 +55,13 @@ func (f *fleetServer) row(name string) map[string]any {
 
 func (f *fleetServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
+		f.mu.Lock()
+		fail := f.writeFail
+		f.mu.Unlock()
+		if fail != nil {
+			fail(w, r)
+			return
+		}
 		reply(201, `{}`)(w, r)
 		return
 	}
@@ -227,6 +237,56 @@ func TestEveryWriteInvalidatesTheListing(t *testing.T) {
 				t.Errorf("listings = %d, want 2: the write did not drop the listing", n)
 			}
 		})
+	}
+}
+
+// A write that fails may still have been applied (a 500 after the change,
+// a gateway's 504, a connection dropped after the server acted): it drops
+// the listing just as a write that succeeded does.
+func TestEveryFailedWriteInvalidatesTheListing(t *testing.T) {
+	ctx := context.Background()
+	writes := map[string]func(*Client) error{
+		"create": func(c *Client) error {
+			_, err := c.CreateInstance(ctx, CreateRequest{InstanceName: "a"})
+			return err
+		},
+		"delete":       func(c *Client) error { return c.DeleteInstance(ctx, "a") },
+		"settings/set": func(c *Client) error { return c.SetSettings(ctx, "a", Settings{}) },
+		"webhook/set":  func(c *Client) error { return c.SetWebhook(ctx, "a", Webhook{URL: "https://x"}) },
+		"logout":       func(c *Client) error { return c.Logout(ctx, "a") },
+		"restart":      func(c *Client) error { return restart(ctx, c, "a") },
+		"connect": func(c *Client) error {
+			_, err := c.Connect(ctx, "a", "")
+			return err
+		},
+	}
+	failures := map[string]http.HandlerFunc{
+		"500":     reply(500, `{"status":500,"error":"Internal Server Error","response":{"message":["boom"]}}`),
+		"504":     reply(504, `<html>Gateway Timeout</html>`),
+		"dropped": dropConn,
+	}
+	for name, write := range writes {
+		for how, fail := range failures {
+			t.Run(name+"/"+how, func(t *testing.T) {
+				srv := newFleetServer("a")
+				c := newFleetClient(t, srv)
+				if _, err := c.LookupInstance(ctx, "a"); err != nil {
+					t.Fatal(err)
+				}
+				srv.mu.Lock()
+				srv.writeFail = fail
+				srv.mu.Unlock()
+				if err := write(c); err == nil {
+					t.Fatalf("the write succeeded against a server answering %s", how)
+				}
+				if _, err := c.LookupInstance(ctx, "a"); err != nil {
+					t.Fatal(err)
+				}
+				if n := srv.listings.Load(); n != 2 {
+					t.Errorf("listings = %d, want 2: the failed write (%s) did not drop the listing", n, how)
+				}
+			})
+		}
 	}
 }
 

@@ -1,9 +1,11 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -76,13 +78,42 @@ func chatbotRoute(path string) (kind, route string) {
 	return "", ""
 }
 
-// rulesAnswer500 reports a write whose 500 answer is the server's verdict
-// on the request (a chatbot rule such as "Trigger already exists", or a
-// failed update or delete), not a passing fault: sending it again would
-// only get the same answer after a long wait.
-func rulesAnswer500(method, path string) bool {
-	kind, _ := chatbotRoute(path)
-	return kind != "" && method != http.MethodGet
+// ruleMessages are the server's own 500 messages on the chatbot and
+// OpenAI credential routes: its rules ("Trigger already exists", …) and
+// its catch-alls for a failed insert, update or delete. Each comes before
+// or instead of the write, so the request had no effect, and sending it
+// again would only get the same answer after a long wait. Any other 500
+// there ("Internal Server Error" from a gateway or a crash) says nothing
+// about the request.
+var ruleMessages = []string{"Trigger already exists", "Trigger operator and value are required", "Trigger value is required",
+	`"All" trigger`, "already exists", "is required", "Error creating", "Error updating", "Error deleting",
+	"Error setting default settings", "Creds not found"}
+
+// isRuleAnswer reports a chatbot or credential route's 500 whose message
+// is one of ruleMessages.
+func isRuleAnswer(method, path string, status int, msgs []string) bool {
+	if kind, _ := chatbotRoute(path); kind == "" || method == http.MethodGet || status != http.StatusInternalServerError {
+		return false
+	}
+	for _, m := range msgs {
+		for _, known := range ruleMessages {
+			if strings.Contains(m, known) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// IsRuleAnswer reports a chatbot or credential write that the server
+// refused, so that nothing was written: a 4xx, or a 500 with one of the
+// routes' own messages (see ruleMessages).
+func IsRuleAnswer(err error) bool {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || !apiErr.Enveloped {
+		return false
+	}
+	return apiErr.StatusCode < 500 || isRuleAnswer(apiErr.Method, apiErr.Path, apiErr.StatusCode, apiErr.Messages)
 }
 
 // upsertRoutes are the POST routes that store the same thing however often
@@ -211,10 +242,22 @@ func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err erro
 		}
 		return x.idempotent || neverSent(err), nil
 	}
-	if resp.StatusCode == http.StatusInternalServerError && rulesAnswer500(x.method, x.path) {
+	if resp.StatusCode == http.StatusInternalServerError && isRuleAnswer(x.method, x.path, resp.StatusCode, peekMessages(resp)) {
 		return false, nil
 	}
 	return retryableStatus(resp.StatusCode, x.idempotent), nil
+}
+
+// peekMessages reads an error answer's messages and puts the body back,
+// for the error that is built from it if no retry follows.
+func peekMessages(resp *http.Response) []string {
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(raw))
+	if msgs, enveloped := flattenMessages(raw); enveloped {
+		return msgs
+	}
+	return nil
 }
 
 func (x *exchange) backoff(minDelay, maxDelay time.Duration, attempt int, resp *http.Response) time.Duration {

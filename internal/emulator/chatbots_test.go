@@ -447,8 +447,8 @@ func TestChatbotInstanceCascade(t *testing.T) {
 	}
 }
 
-// The created-then-failed fault covers chatbot creates too: the bot is
-// stored and the answer is a 500 that carries no rule message.
+// The created-then-failed fault covers chatbot and OpenAI credential
+// creates too: the object is stored and the answer is a 500 that carries no rule message.
 func TestChatbotCreatedThenFailed(t *testing.T) {
 	e := newEnv(t, Options{})
 	e.create("a", nil)
@@ -459,7 +459,12 @@ func TestChatbotCreatedThenFailed(t *testing.T) {
 	}
 	// Other routes are not creates: served as usual.
 	e.do("GET", "/typebot/find/a", globalKey, nil).wantStatus(t, http.StatusOK)
-	if got := e.srv.Stats().FaultsInjected[string(FaultCreatedThenFailed)]; got != 1 {
+	// An OpenAI credential create too.
+	wantServerError(t, e.do("POST", "/openai/creds/a", globalKey, map[string]any{"name": "main", "apiKey": "sk-1"}), "Internal Server Error")
+	if n := len(e.srv.OpenAICreds("a")); n != 1 {
+		t.Fatalf("%d credentials stored, want 1", n)
+	}
+	if got := e.srv.Stats().FaultsInjected[string(FaultCreatedThenFailed)]; got != 2 {
 		t.Fatalf("faults counted %d", got)
 	}
 }

@@ -29,8 +29,8 @@ const (
 	FaultLatency FaultKind = "latency"
 	// FaultDrop closes the connection without answering.
 	FaultDrop FaultKind = "drop"
-	// FaultCreatedThenFailed applies to creates only (instances and
-	// chatbots): the object is stored,
+	// FaultCreatedThenFailed applies to creates only (instances, chatbots
+	// and OpenAI credentials): the object is stored,
 	// then the answer is a 500, like a timeout after the server did the work.
 	FaultCreatedThenFailed FaultKind = "created-then-failed"
 )
@@ -202,7 +202,7 @@ func (s *Server) pickFault(isCreate bool) (FaultKind, FaultConfig, bool) {
 // injectFault applies a drawn fault; it reports whether the request should
 // still be served.
 func (s *Server) injectFault(w http.ResponseWriter, rq *request) bool {
-	isCreate := rq.route != nil && (rq.route.template() == "POST /instance/create" || isBotCreate(rq.route))
+	isCreate := rq.route != nil && (rq.route.template() == "POST /instance/create" || isBotCreate(rq.route) || isCredsCreate(rq.route))
 	kind, cfg, ok := s.pickFault(isCreate)
 	if !ok {
 		return true

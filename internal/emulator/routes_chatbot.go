@@ -73,6 +73,11 @@ func isBotCreate(rt *route) bool {
 	return rt.method == http.MethodPost && len(rt.segs) == 3 && rt.segs[1] == "create" && botKindOf(rt.segs[0]) != nil
 }
 
+// isCredsCreate reports the OpenAI credential create route.
+func isCredsCreate(rt *route) bool {
+	return rt.method == http.MethodPost && len(rt.segs) == 3 && rt.segs[0] == "openai" && rt.segs[1] == "creds"
+}
+
 // enabled reports whether the kind's env switch is on.
 func (s *Server) enabled(k *botKind) bool { return k.env == "" || s.switchOn(k.env) }
 
@@ -619,6 +624,11 @@ func (s *Server) createCreds(w http.ResponseWriter, rq *request) {
 	now := s.now()
 	c := &credsRow{id: newCUID(), name: name, apiKey: key, createdAt: now, updatedAt: now}
 	inst.creds = append(inst.creds, c)
+	if rq.failAfterCreate {
+		s.countFault(FaultCreatedThenFailed)
+		serverError(w, "Internal Server Error")
+		return
+	}
 	writeJSON(w, http.StatusCreated, c.json(inst.id))
 }
 

@@ -161,7 +161,7 @@ func (s *Server) createInstance(w http.ResponseWriter, rq *request) {
 	if inst.qr != nil {
 		ans.Qrcode = ptr(inst.qr.json())
 	}
-	writeJSON(w, http.StatusCreated, ans)
+	s.writeCreated(w, ans)
 }
 
 // createRowsFit stands for the database writes of a create: the instance

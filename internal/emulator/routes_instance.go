@@ -47,7 +47,7 @@ func (s *Server) fetchInstances(w http.ResponseWriter, rq *request) {
 			unauthorized(w)
 			return
 		}
-		writeJSON(w, http.StatusOK, rows)
+		s.writeListing(w, rows, name != "")
 		return
 	}
 
@@ -82,7 +82,7 @@ func (s *Server) fetchInstances(w http.ResponseWriter, rq *request) {
 			rows = append(rows, inst.row())
 		}
 	}
-	writeJSON(w, http.StatusOK, rows)
+	s.writeListing(w, rows, name != "" && id == "" && number == "")
 }
 
 func (s *Server) connect(w http.ResponseWriter, rq *request) {

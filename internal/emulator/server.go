@@ -60,6 +60,9 @@ type Options struct {
 	// status, for Requests. Off by default: the log grows with every
 	// request.
 	LogRequests bool
+	// V1Shapes answers create and fetchInstances in Evolution v1's shapes,
+	// those l2msg's page shows (v1.go); requests and routes stay v2's.
+	V1Shapes bool
 	// Disabled lists integration environment switches that are off
 	// (SwitchChatwoot, …); every other integration is on. See SetSwitch.
 	Disabled []string
@@ -79,6 +82,7 @@ type Server struct {
 	latency              time.Duration
 	literalEmptyEvents   bool
 	logRequests          bool
+	v1Shapes             bool
 	now                  func() time.Time
 
 	mu        sync.Mutex
@@ -130,6 +134,7 @@ func New(opts Options) *Server {
 		latency:              opts.Latency,
 		literalEmptyEvents:   opts.LiteralEmptyEvents,
 		logRequests:          opts.LogRequests,
+		v1Shapes:             opts.V1Shapes,
 		now:                  now,
 		instances:            map[string]*instance{},
 	}

@@ -176,9 +176,12 @@ func (f field) schemaAttributes() map[string]schema.Attribute {
 		}
 		out[f.name] = a
 	default:
-		validators := []validator.String{stringvalidator.LengthAtLeast(1)}
+		// One error for one mistake: an enumeration refuses "" itself.
+		var validators []validator.String
 		if f.oneOf != nil {
 			validators = append(validators, stringvalidator.OneOf(f.oneOf...))
+		} else {
+			validators = append(validators, stringvalidator.UTF8LengthAtLeast(1))
 		}
 		if f.limit > 0 {
 			validators = append(validators, stringvalidator.UTF8LengthAtMost(f.limit))

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -57,7 +56,9 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 		Description: fmt.Sprintf("A %s of an instance (`%s` routes). The server fills the behaviour fields left out of the "+
 			"configuration from the kind's defaults (`l2msg_%s`). Before a create or an update, the provider reads the instance's "+
 			"%ss and refuses, naming the other bot, a second enabled `all` bot or a trigger another bot already has, as the server "+
-			"would with a bare error. Import with `INSTANCE_NAME/BOT_ID`.", r.kind.title, "/"+r.kind.api.Prefix, r.kind.settings, r.kind.title),
+			"would with a bare error, and gives the `terraform import` command that adopts it. A %s of the instance with every configured "+
+			"value of this one (what an interrupted create, or one whose answer was lost, leaves) is adopted with a warning instead "+
+			"of being created a second time. Import with `INSTANCE_NAME/BOT_ID`.", r.kind.title, "/"+r.kind.api.Prefix, r.kind.settings, r.kind.title, r.kind.title),
 		Attributes: attrs,
 	}
 }
@@ -258,23 +259,11 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 	}
 	body := r.body(ctx, plan, config, false)
 
-	before, ok := r.checkSiblings(ctx, name, "", body, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	bot, err := r.client.CreateBot(ctx, r.kind.api, name, body)
-	if err != nil && !definite(err) {
-		// The server may have made the bot before the answer was lost:
-		// a bot that was not there before and has our trigger is ours.
-		bot = r.findCreated(ctx, name, before, body)
-		if bot != nil {
-			resp.Diagnostics.AddWarning(r.kind.title+" adopted after a failed answer",
-				fmt.Sprintf("The create failed (%s), but the server had made the bot %q: it is now managed by this resource.", err, bot.ID))
-			err = nil
+	bot, err := r.createOrAdopt(ctx, name, body, &resp.Diagnostics)
+	if bot == nil {
+		if err != nil {
+			r.addWriteError(ctx, &resp.Diagnostics, "create", name, "", body, err)
 		}
-	}
-	if err != nil {
-		r.addWriteError(ctx, &resp.Diagnostics, "create", name, "", body, err)
 		return
 	}
 	tflog.Info(ctx, "created chatbot", map[string]any{"kind": r.kind.api.Prefix, "instance_name": name, "id": bot.ID})
@@ -286,46 +275,30 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 	resp.Diagnostics.Append(setValues(ctx, &resp.State, r.attrTypes(), state)...)
 }
 
-// definite reports a failure after which nothing was made: a 4xx, or a
-// 500 carrying one of the chatbot routes' own messages, all of which come
-// before or instead of the insert. Any other 5xx, or no answer, leaves the
-// outcome unknown.
-func definite(err error) bool {
-	var apiErr *client.APIError
-	if !errors.As(err, &apiErr) || !apiErr.Enveloped {
-		return false
-	}
-	if apiErr.StatusCode < 500 {
-		return true
-	}
-	msg := apiErr.Message()
-	for _, known := range []string{"Trigger already exists", "Trigger operator and value are required", "Trigger value is required",
-		`"All" trigger`, "already exists", "is required", "Error creating", "Error updating", "Error setting default settings"} {
-		if strings.Contains(msg, known) {
-			return true
-		}
-	}
-	return false
-}
-
-func (r *botResource) findCreated(ctx context.Context, name string, before []client.Bot, body map[string]any) *client.Bot {
+// createOrAdopt creates the bot, or adopts the one an earlier create of
+// this configuration left on the server (memberCreate). A bot in the way
+// that is not identical is refused before anything is sent, as the server
+// would refuse it with a bare 500, and named with the command that adopts
+// it. Both results are nil when the diagnostics already say why.
+func (r *botResource) createOrAdopt(ctx context.Context, name string, body map[string]any, diags *diag.Diagnostics) (*client.Bot, error) {
 	bots, err := r.client.ListBots(ctx, r.kind.api, name)
 	if err != nil {
-		return nil
+		r.addReadError(diags, name, err)
+		return nil, nil
 	}
-	var found *client.Bot
-	for i := range bots {
-		b := &bots[i]
-		known := slices.ContainsFunc(before, func(o client.Bot) bool { return o.ID == b.ID })
-		if known || !sameFields(b.Fields, body, "triggerType", "triggerOperator", "triggerValue", "description") {
-			continue
-		}
-		if found != nil {
-			return nil // two candidates: adopt neither
-		}
-		found = b
+	before := make([]string, len(bots))
+	for i, b := range bots {
+		before[i] = b.ID
 	}
-	return found
+	return memberCreate[client.Bot]{
+		what: r.kind.title, instance: name, existing: bots,
+		id:        func(b *client.Bot) string { return b.ID },
+		identical: func(b *client.Bot) bool { return b.Has(body) },
+		check:     func(diags *diag.Diagnostics) bool { return r.refuseConflict(name, bots, "", body, diags) },
+		create: func(ctx context.Context) (*client.Bot, bool, error) {
+			return r.client.CreateBotOrAdopt(ctx, r.kind.api, name, body, before)
+		},
+	}.run(ctx, diags)
 }
 
 // checkLink looks the instance up before a write: it must exist, and a
@@ -335,19 +308,30 @@ func (r *botResource) checkLink(ctx context.Context, plan botValues, name string
 	return instanceForWrite(ctx, r.client, name, link, r.kind.title, diags) != nil
 }
 
-// checkSiblings reads the instance's bots of the kind and refuses, before
-// anything is sent, what the server would refuse with a bare 500.
-func (r *botResource) checkSiblings(ctx context.Context, name, selfID string, body map[string]any, diags *diag.Diagnostics) ([]client.Bot, bool) {
+// checkSiblings reads the instance's bots of the kind before an update,
+// and refuses what the server would refuse with a bare 500.
+func (r *botResource) checkSiblings(ctx context.Context, name, selfID string, body map[string]any, diags *diag.Diagnostics) bool {
 	bots, err := r.client.ListBots(ctx, r.kind.api, name)
 	if err != nil {
 		r.addReadError(diags, name, err)
-		return nil, false
+		return false
 	}
-	if attr, msg := r.kind.conflict(bots, selfID, body, selfID != ""); msg != "" {
-		diags.AddAttributeError(path.Root(attr), r.kind.title+" conflicts with another bot", msg)
-		return bots, false
+	return r.refuseConflict(name, bots, selfID, body, diags)
+}
+
+// refuseConflict reports whether no other bot of the instance is in the
+// way of body; otherwise it says which one, and on a create (no selfID)
+// how to adopt it instead.
+func (r *botResource) refuseConflict(name string, bots []client.Bot, selfID string, body map[string]any, diags *diag.Diagnostics) bool {
+	attr, msg, other := r.kind.conflict(bots, selfID, body, selfID != "")
+	if msg == "" {
+		return true
 	}
-	return bots, true
+	if selfID == "" {
+		msg += fmt.Sprintf(" If that bot is the one this resource should manage, adopt it: %s.", importCommand(name, other.ID))
+	}
+	diags.AddAttributeError(path.Root(attr), r.kind.title+" conflicts with another bot", msg)
+	return false
 }
 
 func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -401,7 +385,7 @@ func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, re
 		return
 	}
 	body := r.body(ctx, plan, config, true)
-	if _, ok := r.checkSiblings(ctx, name, id, body, &resp.Diagnostics); !ok {
+	if !r.checkSiblings(ctx, name, id, body, &resp.Diagnostics) {
 		return
 	}
 	bot, err := r.client.UpdateBot(ctx, r.kind.api, name, id, body)
@@ -476,7 +460,7 @@ func (r *botResource) addWriteError(ctx context.Context, diags *diag.Diagnostics
 	summary := fmt.Sprintf("Could not %s %s in instance %q", action, r.kind.title, name)
 	detail := r.describe(err)
 	msg := client.ServerMessage(err)
-	if definite(err) && strings.HasPrefix(msg, "Error ") {
+	if client.IsRuleAnswer(err) && strings.HasPrefix(msg, "Error ") {
 		bots, lerr := r.client.ListBots(ctx, r.kind.api, name)
 		switch {
 		case lerr != nil:
@@ -484,7 +468,7 @@ func (r *botResource) addWriteError(ctx context.Context, diags *diag.Diagnostics
 			detail += fmt.Sprintf("\n\nThe bot %q no longer exists in the instance: it was deleted outside Terraform. "+
 				"Run terraform apply again to re-create it.", id)
 		default:
-			if attr, why := r.kind.conflict(bots, id, body, id != ""); why != "" {
+			if attr, why, _ := r.kind.conflict(bots, id, body, id != ""); why != "" {
 				diags.AddAttributeError(path.Root(attr), summary, why+"\n\n(The server answered: "+msg+".)")
 				return
 			}
@@ -495,7 +479,7 @@ func (r *botResource) addWriteError(ctx context.Context, diags *diag.Diagnostics
 	if hint := ruleHint(msg); hint != "" {
 		detail += "\n\n" + hint
 	}
-	diags.AddError(summary, detail)
+	diags.AddError(summary, detail+createFailedNote("bot", err))
 }
 
 // ruleHint says what to change for the server's rule messages.

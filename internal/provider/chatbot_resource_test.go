@@ -250,3 +250,45 @@ func TestAccChatbot_lifecycle(t *testing.T) {
 		})
 	}
 }
+
+// Removing fallback_id from the configuration clears the fallback on the
+// server (the settings are sent with fallbackId: null, since the server
+// keeps a field left out), and the plan after is empty. The body is built
+// the same way for every kind; the typebot stands for them.
+func TestAccChatbotSettings_fallbackRemoved(t *testing.T) {
+	c := botCases[0]
+	emu, url := newEmulator(t, emulator.Options{})
+	inst := "bots-fallback-removed"
+	withFallback := c.config(url, inst, "hello", "", "")
+	without := strings.Replace(withFallback, "fallback_id   = "+c.botAddr()+".id\n", "", 1)
+	if without == withFallback {
+		t.Fatal("the configuration has no fallback_id line to remove")
+	}
+	fallback := func(want bool) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			row, ok := emu.ChatbotSettings(inst, c.kind.api.Prefix)
+			if !ok {
+				return fmt.Errorf("no %s settings on the server", c.kind.api.Prefix)
+			}
+			if has := row["fallbackId"] != nil && row["fallbackId"] != ""; has != want {
+				return fmt.Errorf("server's fallbackId = %v, want a fallback: %v", row["fallbackId"], want)
+			}
+			return nil
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{Config: withFallback, Check: fallback(true)},
+			{
+				Config: without,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(c.settingsAddr(), plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(fallback(false),
+					resource.TestCheckNoResourceAttr(c.settingsAddr(), "fallback_id")),
+			},
+		},
+	})
+}

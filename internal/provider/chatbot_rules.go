@@ -12,10 +12,10 @@ import (
 // conflict applies the server's rules between bots of one kind to a body
 // about to be sent, against the instance's bots (selfID is excluded; update
 // selects the update's duplicate check). It returns the attribute to blame
-// and a message naming the other bot, or "" when the server would accept.
+// and a message naming the other bot (returned too), or "" when the server would accept.
 // The order is the server's: the kind's duplicate check, the "all" rule,
 // then the trigger's.
-func (k *botKind) conflict(bots []client.Bot, selfID string, body map[string]any, update bool) (attr, msg string) {
+func (k *botKind) conflict(bots []client.Bot, selfID string, body map[string]any, update bool) (attr, msg string, other client.Bot) {
 	var others []client.Bot
 	for _, b := range bots {
 		if b.ID != selfID {
@@ -35,7 +35,7 @@ func (k *botKind) conflict(bots []client.Bot, selfID string, body map[string]any
 	for _, b := range others {
 		if dup != nil && sameFields(b.Fields, body, dup...) {
 			return k.attrOf(dup[0]), fmt.Sprintf("%s %s already has the same %s. The server allows one bot per %s in an instance.",
-				k.title, botLabel(b), k.attrList(dup), k.attrList(dup))
+				k.title, botLabel(b), k.attrList(dup), k.attrList(dup)), b
 		}
 	}
 	switch body["triggerType"] {
@@ -43,25 +43,25 @@ func (k *botKind) conflict(bots []client.Bot, selfID string, body map[string]any
 		for _, b := range others {
 			if b.Fields["enabled"] == true && b.Fields["triggerType"] == "all" {
 				return "trigger_type", fmt.Sprintf("%s %s is enabled with trigger_type \"all\". The server allows one enabled \"all\" bot "+
-					"per kind and instance (even while this one is disabled): disable that bot first, or give this one another trigger.", k.title, botLabel(b))
+					"per kind and instance (even while this one is disabled): disable that bot first, or give this one another trigger.", k.title, botLabel(b)), b
 			}
 		}
 	case "keyword":
 		for _, b := range others {
 			if sameFields(b.Fields, body, "triggerOperator", "triggerValue") {
 				return "trigger_value", fmt.Sprintf("%s %s already has the trigger %v %q%s. No two bots of a kind in an instance may have the same trigger.",
-					k.title, botLabel(b), body["triggerOperator"], body["triggerValue"], staleNote(b))
+					k.title, botLabel(b), body["triggerOperator"], body["triggerValue"], staleNote(b)), b
 			}
 		}
 	case "advanced":
 		for _, b := range others {
 			if sameFields(b.Fields, body, "triggerValue") {
 				return "trigger_value", fmt.Sprintf("%s %s already has the trigger value %q%s. No two bots of a kind in an instance may have the same trigger.",
-					k.title, botLabel(b), body["triggerValue"], staleNote(b))
+					k.title, botLabel(b), body["triggerValue"], staleNote(b)), b
 			}
 		}
 	}
-	return "", ""
+	return "", "", client.Bot{}
 }
 
 // staleNote explains a trigger the other bot keeps from an earlier trigger

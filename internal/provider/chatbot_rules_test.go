@@ -81,6 +81,65 @@ func TestAccChatbot_badInputRejectedAtPlan(t *testing.T) {
 	}
 }
 
+// TestAccLengthLimitsCountCharacters: a value exactly at a column's limit
+// in characters, but over it in bytes, plans cleanly: the server counts
+// characters. (The bad-input rows above use values over the limit both
+// ways, so they cannot tell the two apart.)
+func TestAccLengthLimitsCountCharacters(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	e := strings.Repeat
+	config := providerBlock(url) + fmt.Sprintf(`
+resource "l2msg_typebot" "t" {
+  instance_name  = "x"
+  url            = "https://t.example"
+  typebot        = "f"
+  trigger_type   = "all"
+  description    = %q
+  keyword_finish = %q
+}
+
+resource "l2msg_typebot_settings" "s" {
+  instance_name   = "x"
+  unknown_message = %q
+}
+
+resource "l2msg_instance_proxy" "p" {
+  instance_name = "x"
+  host          = "proxy.example.com"
+  port          = 3128
+  username      = %q
+  password      = %q
+}
+
+resource "l2msg_instance_chatwoot" "c" {
+  instance_name = "x"
+  account_id    = %q
+  token         = %q
+  url           = "https://chatwoot.example.com"
+}
+
+resource "l2msg_instance_pusher" "p" {
+  instance_name = "x"
+  app_id        = %q
+  key           = %q
+  secret        = %q
+  cluster       = %q
+}
+`, e("é", 255), e("é", 100), e("é", 100), e("é", 60), e("é", 100), e("é", 100), e("é", 100),
+		e("é", 100), e("é", 100), e("é", 100), e("é", 100))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config:             config,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+	if st := emu.Stats(); st.Mutating != 0 {
+		t.Fatalf("a plan wrote to the server: %v", st.ByRoute)
+	}
+}
+
 func twoTypebots(url, triggerA, triggerB string) string {
 	return providerBlock(url) + `
 resource "l2msg_instance" "i" {

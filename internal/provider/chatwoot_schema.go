@@ -49,19 +49,19 @@ func (r *chatwootResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 		"account_id": schema.StringAttribute{
 			Description: "The Chatwoot account id (the number in the account's URL), at most 100 characters.",
 			Required:    true,
-			Validators:  []validator.String{stringvalidator.LengthBetween(1, 100), notBlank()},
+			Validators:  []validator.String{notBlank(), stringvalidator.UTF8LengthAtMost(100)},
 		},
 		"url": schema.StringAttribute{
 			Description: "The Chatwoot server's http:// or https:// URL, at most 500 characters, for example `https://chatwoot.example.com`.",
 			Required:    true,
-			Validators:  []validator.String{stringvalidator.LengthAtMost(500), chatwootURL()},
+			Validators:  []validator.String{stringvalidator.UTF8LengthAtMost(500), chatwootURL()},
 		},
 		"sign_msg": chatwootBool("Sign messages sent from Chatwoot with the agent's name."),
 		"sign_delimiter": schema.StringAttribute{
 			Description: "What separates the agent's name from the message when `sign_msg` is true (for example `\"\\n\"`), " +
 				"at most 100 characters. Only with `sign_msg = true`. Updated in place.",
 			Optional:   true,
-			Validators: []validator.String{stringvalidator.LengthBetween(1, 100)},
+			Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, 100)},
 		},
 		"reopen_conversation":   chatwootBool("Reopen the contact's resolved conversation instead of starting a new one."),
 		"conversation_pending":  chatwootBool("Start new conversations as pending instead of open."),
@@ -72,7 +72,7 @@ func (r *chatwootResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			Description:   "The Chatwoot inbox's name, at most 100 characters. Defaults to `instance_name`, as the server does. Updated in place.",
 			Optional:      true,
 			Computed:      true,
-			Validators:    []validator.String{stringvalidator.LengthBetween(1, 100), notBlank()},
+			Validators:    []validator.String{notBlank(), stringvalidator.UTF8LengthAtMost(100)},
 			PlanModifiers: []planmodifier.String{defaultToInstanceName{}},
 		},
 		"days_limit_import_messages": schema.Int64Attribute{
@@ -90,22 +90,22 @@ func (r *chatwootResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			Optional:    true,
 			Computed:    true,
 			Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{})),
-			Validators:  []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthBetween(1, 255), notBlank())},
+			Validators:  []validator.Set{setvalidator.ValueStringsAre(notBlank(), stringvalidator.UTF8LengthAtMost(255))},
 		},
 		"number": schema.StringAttribute{
 			Description: "The phone number the Chatwoot bot contact greets (`init:<number>`), at most 100 characters. Updated in place.",
 			Optional:    true,
-			Validators:  []validator.String{stringvalidator.LengthBetween(1, 100)},
+			Validators:  []validator.String{stringvalidator.UTF8LengthBetween(1, 100)},
 		},
 		"organization": schema.StringAttribute{
 			Description: "The organization name of the Chatwoot bot contact, at most 100 characters. Updated in place.",
 			Optional:    true,
-			Validators:  []validator.String{stringvalidator.LengthBetween(1, 100)},
+			Validators:  []validator.String{stringvalidator.UTF8LengthBetween(1, 100)},
 		},
 		"logo": schema.StringAttribute{
 			Description: "The http:// or https:// URL of the Chatwoot bot contact's avatar, at most 500 characters. Updated in place.",
 			Optional:    true,
-			Validators:  []validator.String{stringvalidator.LengthAtMost(500), httpURL()},
+			Validators:  []validator.String{stringvalidator.UTF8LengthAtMost(500), httpURL()},
 		},
 		"auto_create": schema.BoolAttribute{
 			Description: "Have the server create the Chatwoot inbox (named `name_inbox`, unless one of that name exists) and its bot " +
@@ -123,7 +123,7 @@ func (r *chatwootResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 		},
 	}
 	maps.Copy(attrs, secretTwinAttributes("token", "The Chatwoot API access token (a user's or an agent bot's), at most 100 characters. One of `token` and `token_wo` is required",
-		stringvalidator.LengthBetween(1, 100)))
+		stringvalidator.UTF8LengthBetween(1, 100)))
 	resp.Schema = schema.Schema{
 		Description: "Sends an instance's conversations to a Chatwoot inbox (`/chatwoot/set`). One per instance.\n\n" +
 			"Every field is sent on every change, so nothing keeps a value Terraform does not know. The server drops " +

@@ -315,3 +315,105 @@ func checkChaosInstance(want chaosWant, v map[string]any, snap emulator.Snapshot
 	}
 	return nil
 }
+
+// chaosFleetInstances is the fleet of TestAccChaos_integrationsFleet: the
+// issue's 30 instances, each with four integrations.
+const chaosFleetInstances = 30
+
+// chaosFleetConfig is chaosFleetInstances instances, each with a webhook, a
+// proxy, a Chatwoot inbox, a websocket and a typebot.
+func chaosFleetConfig(url string) string {
+	provider := fmt.Sprintf(`
+provider "l2msg" {
+  base_url        = %q
+  api_key         = %q
+  max_retries     = 4
+  request_timeout = "10s"
+  min_retry_delay = "50ms"
+  max_retry_delay = "500ms"
+}
+`, url, testAPIKey)
+	return integrationsFleetConfig(provider, chaosFleetInstances) + fmt.Sprintf(`
+resource "l2msg_instance_websocket" "fleet" {
+  count         = %[1]d
+  instance_name = l2msg_instance.fleet[count.index].instance_name
+  instance_id   = l2msg_instance.fleet[count.index].instance_id
+  enabled       = true
+  events        = ["MESSAGES_UPSERT"]
+}
+
+resource "l2msg_typebot" "fleet" {
+  count            = %[1]d
+  instance_name    = l2msg_instance.fleet[count.index].instance_name
+  instance_id      = l2msg_instance.fleet[count.index].instance_id
+  url              = "https://typebot.example.com"
+  typebot          = "fleet"
+  trigger_type     = "keyword"
+  trigger_operator = "equals"
+  trigger_value    = "hi"
+}
+`, chaosFleetInstances)
+}
+
+// TestAccChaos_integrationsFleet: 30 instances, each with a proxy, a
+// Chatwoot inbox, a websocket and a typebot, converge in ONE apply and are
+// gone after ONE destroy while a fifth of all requests fail in every way
+// the emulator knows: every resource recovers what the server did not do
+// (a create looked for and not found is sent again, a delete's passing 500
+// is retried) and adopts what it did (a created-then-failed bot). One seed:
+// the single-fault tests of cli_recovery_test.go prove each path, this
+// proves they add up.
+func TestAccChaos_integrationsFleet(t *testing.T) {
+	seed := chaosSeeds(t)[0]
+	emu, url := newEmulator(t, emulator.Options{DeleteDelay: 200 * time.Millisecond})
+	w := cliWorkdir(t, chaosFleetConfig(url))
+	faults := emulator.FaultConfig{
+		Rate: chaosRate, Seed: seed, Kinds: chaosKinds(),
+		RetryAfter: time.Second, Latency: 50 * time.Millisecond,
+	}
+	ctx := context.Background()
+	start := time.Now()
+
+	emu.SetFaults(faults)
+	res, err := w.Run(ctx, "apply", "-auto-approve", "-parallelism=10", "-no-color")
+	applyFaults := emu.Stats().FaultsInjected
+	emu.SetFaults(emulator.FaultConfig{})
+	if err != nil {
+		t.Fatalf("the apply under faults did not converge in one run (faults %v):\n%s", applyFaults, errorLines(res.Stderr))
+	}
+	applied := time.Since(start)
+	if res, err := w.Run(ctx, "plan", "-detailed-exitcode", "-no-color"); err != nil || res.ExitCode != 0 {
+		t.Fatalf("plan after the apply under faults is not empty (exit %d): %v\n%s", res.ExitCode, err, res.Stdout)
+	}
+	if n := len(cliState(t, w)); n != 5*chaosFleetInstances {
+		t.Errorf("state holds %d resources, want %d", n, 5*chaosFleetInstances)
+	}
+	for i := range chaosFleetInstances {
+		name := fmt.Sprintf("fleet-%02d", i)
+		if bots := emu.Chatbots(name, "typebot"); len(bots) != 1 {
+			t.Errorf("%s has %d typebots on the server, want 1", name, len(bots))
+		}
+	}
+	if names := emu.Names(); len(names) != chaosFleetInstances {
+		t.Errorf("the server holds %d instances, want %d", len(names), chaosFleetInstances)
+	}
+
+	faults.Seed += 1000
+	emu.ResetStats()
+	emu.SetFaults(faults)
+	destroyStart := time.Now()
+	res, err = w.Run(ctx, "destroy", "-auto-approve", "-parallelism=10", "-no-color")
+	destroyFaults := emu.Stats().FaultsInjected
+	emu.SetFaults(emulator.FaultConfig{})
+	if err != nil {
+		t.Fatalf("the destroy under faults did not converge in one run (faults %v):\n%s", destroyFaults, errorLines(res.Stderr))
+	}
+	if names := emu.Names(); len(names) != 0 {
+		t.Errorf("the destroy left %d instances on the server: %v", len(names), names)
+	}
+	if st := cliState(t, w); len(st) != 0 {
+		t.Errorf("the destroy left %d resources in state", len(st))
+	}
+	t.Logf("seed %d: %d resources; apply %s with faults %v; destroy %s with faults %v",
+		seed, 5*chaosFleetInstances, applied.Round(time.Second), applyFaults, time.Since(destroyStart).Round(time.Second), destroyFaults)
+}

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -204,6 +205,9 @@ const (
 	failBefore
 	// failAfter lets the server do the work, then answers 500.
 	failAfter
+	// holdAfter lets the server do the work, then holds the answer until
+	// the client gives up on it (an interrupted apply), and answers 500.
+	holdAfter
 	// echoBack answers 400 with the request's body and headers in the
 	// error envelope, as some servers and proxies do: a leak test.
 	echoBack
@@ -265,17 +269,28 @@ func (ic *interceptor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadRequest)
 		_, _ = io.WriteString(w, `{"status":400,"error":"Bad Request","response":{"message":`+string(msg)+`}}`)
+	case holdAfter:
+		ic.emu.ServeHTTP(httptest.NewRecorder(), r)
+		select {
+		case <-r.Context().Done():
+		case <-time.After(time.Minute):
+		}
+		failWith500(w, r)
 	case failAfter:
 		ic.emu.ServeHTTP(httptest.NewRecorder(), r)
 		fallthrough
 	case failBefore:
-		_, _ = io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusInternalServerError)
-		_, _ = io.WriteString(w, `{"status":500,"error":"Internal Server Error","response":{"message":"injected by the test"}}`)
+		failWith500(w, r)
 	default:
 		ic.emu.ServeHTTP(w, r)
 	}
+}
+
+func failWith500(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusInternalServerError)
+	_, _ = io.WriteString(w, `{"status":500,"error":"Internal Server Error","response":{"message":"injected by the test"}}`)
 }
 
 // fastRetryProviderBlock is providerBlock with few, short retries, so tests

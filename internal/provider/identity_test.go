@@ -346,6 +346,42 @@ func TestIdentityImportRejects(t *testing.T) {
 	}
 }
 
+// An import block's identity passes the import ID's rules: no part empty
+// or holding a slash, which would make an ID that names something else.
+// The error names the identity attribute at fault.
+func TestIdentityImportByIdentityRejects(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		attrs  identityAttrs
+		values map[string]string
+		bad    string
+	}{
+		{instanceIdentity, map[string]string{"instance_name": "a/b"}, "instance_name"},
+		{instanceIdentity, map[string]string{"instance_name": " "}, "instance_name"},
+		{memberIdentity, map[string]string{"instance_name": "sales", "id": "bot/1"}, "id"},
+		{memberIdentity, map[string]string{"instance_name": "sales/x", "id": "bot-1"}, "instance_name"},
+		{memberIdentity, map[string]string{"instance_name": "sales", "id": ""}, "id"},
+	} {
+		identity := newIdentity(ctx, tt.attrs)
+		for name, v := range tt.values {
+			if d := identity.SetAttribute(ctx, path.Root(name), v); d.HasError() {
+				t.Fatal(d)
+			}
+		}
+		resp := &resource.ImportStateResponse{State: memberState(ctx), Identity: newIdentity(ctx, tt.attrs)}
+		tt.attrs.importState(ctx, resource.ImportStateRequest{Identity: identity}, resp)
+		if !resp.Diagnostics.HasError() {
+			t.Errorf("identity %v accepted", tt.values)
+			continue
+		}
+		d := resp.Diagnostics.Errors()[0]
+		if ad, ok := d.(diag.DiagnosticWithPath); !ok || !ad.Path().Equal(path.Root(tt.bad)) ||
+			!strings.Contains(d.Detail(), "must not be empty or contain a slash") {
+			t.Errorf("identity %v: error %q %q, want one on %s about empty parts and slashes", tt.values, d.Summary(), d.Detail(), tt.bad)
+		}
+	}
+}
+
 // TestIdentitySyncFromState: identity follows state, falls back to the next
 // state given when the first is null, and leaves a nil identity alone.
 func TestIdentitySyncFromState(t *testing.T) {

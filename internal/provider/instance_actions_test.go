@@ -1,15 +1,20 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 
+	fwaction "github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
 )
 
@@ -157,6 +162,55 @@ action "l2msg_instance_%s" "bad" {
 			})
 			if st := emu.Stats(); st.Total != 0 {
 				t.Fatalf("bad input reached the server: %v", st.ByRoute)
+			}
+		})
+	}
+}
+
+// The actions' routes, without a CLI: the acceptance tests above need
+// Terraform 1.14, so `make test` on 1.11 would not see the restart action
+// call logout. Each action is invoked as the framework does, against the
+// emulator's request log.
+func TestInstanceActionsCallTheirRoute(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		action fwaction.Action
+		route  string
+	}{
+		{NewInstanceRestartAction(), "POST /instance/restart/:name"},
+		{NewInstanceLogoutAction(), "DELETE /instance/logout/:name"},
+	} {
+		t.Run(tt.route, func(t *testing.T) {
+			emu, url := newEmulator(t, emulator.Options{LogRequests: true})
+			precreate(t, url, "act")
+			if err := emu.MarkPaired("act"); err != nil {
+				t.Fatal(err)
+			}
+			cfg := client.Config{BaseURL: url, APIKey: testAPIKey}
+			c, err := client.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := tt.action.(fwaction.ActionWithConfigure)
+			var cresp fwaction.ConfigureResponse
+			a.Configure(ctx, fwaction.ConfigureRequest{ProviderData: &providerData{client: c, settings: cfg}}, &cresp)
+			var sresp fwaction.SchemaResponse
+			a.Schema(ctx, fwaction.SchemaRequest{}, &sresp)
+			s := sresp.Schema
+			config := tfsdk.Config{Schema: s, Raw: tftypes.NewValue(s.Type().TerraformType(ctx),
+				map[string]tftypes.Value{"instance_name": tftypes.NewValue(tftypes.String, "act")})}
+			emu.ResetStats()
+			var resp fwaction.InvokeResponse
+			a.Invoke(ctx, fwaction.InvokeRequest{Config: config}, &resp)
+			if resp.Diagnostics.HasError() {
+				t.Fatal(resp.Diagnostics)
+			}
+			var routes []string
+			for _, rq := range emu.Requests() {
+				routes = append(routes, rq.Route)
+			}
+			if len(routes) != 1 || routes[0] != tt.route {
+				t.Errorf("requests %v, want one %s", routes, tt.route)
 			}
 		})
 	}

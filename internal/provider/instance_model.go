@@ -35,9 +35,9 @@ type instanceModel struct {
 
 	WaitForConnection    types.String `tfsdk:"wait_for_connection"`
 	KeepWebhookOnDestroy types.Bool   `tfsdk:"keep_webhook_on_destroy"`
-	PairingCode       types.String `tfsdk:"pairing_code"`
-	QRCodeCode        types.String `tfsdk:"qrcode_code"`
-	QRCodeBase64      types.String `tfsdk:"qrcode_base64"`
+	PairingCode          types.String `tfsdk:"pairing_code"`
+	QRCodeCode           types.String `tfsdk:"qrcode_code"`
+	QRCodeBase64         types.String `tfsdk:"qrcode_base64"`
 }
 
 type webhookModel struct {

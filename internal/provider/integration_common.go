@@ -55,7 +55,7 @@ func instanceForWrite(ctx context.Context, c *client.Client, name string, link t
 	inst, err := c.FetchInstance(ctx, name)
 	if client.IsNotFound(err) {
 		diags.AddAttributeError(path.Root("instance_name"), "Instance not found",
-			fmt.Sprintf("There is no instance named %q on the server, so its %s cannot be configured. "+
+			fmt.Sprintf("There is no instance named %q on the server to hold the %s; nothing was sent. "+
 				"Create it first (l2msg_instance), and refer to it so Terraform orders the two: "+
 				"instance_name = l2msg_instance.<name>.instance_name.", name, kind))
 		return nil

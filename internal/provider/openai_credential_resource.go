@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -60,7 +62,7 @@ func (r *openaiCredentialResource) Schema(_ context.Context, _ resource.SchemaRe
 		Description: "The credential's name. The server requires it to be unique among all its instances' credentials. " +
 			"Changing it replaces the credential.",
 		Required:      true,
-		Validators:    []validator.String{stringvalidator.UTF8LengthBetween(1, 255), notBlank()},
+		Validators:    []validator.String{notBlank(), stringvalidator.UTF8LengthAtMost(255)},
 		PlanModifiers: replace,
 	}
 	attrs["api_key"] = schema.StringAttribute{
@@ -93,6 +95,9 @@ func (r *openaiCredentialResource) Schema(_ context.Context, _ resource.SchemaRe
 			"from state with a warning and leaves it on the server, until `l2msg_openai_settings` points at another " +
 			"credential or the instance is deleted (which removes it). Because names and keys are unique on the server, a " +
 			"replacement of such a credential needs a new `name` and key, or the defaults moved first.\n\n" +
+			"A credential of the instance with this name and key (what an interrupted create, or one whose answer was lost, " +
+			"leaves) is adopted with a warning; one with only the name or only the key is refused before anything is sent, " +
+			"with the `terraform import` command that adopts it.\n\n" +
 			"Import with `INSTANCE_NAME/CREDENTIAL_ID`.",
 		Attributes: attrs,
 	}
@@ -124,13 +129,19 @@ func (r *openaiCredentialResource) Create(ctx context.Context, req resource.Crea
 	if inst == nil {
 		return
 	}
-	creds, err := r.client.CreateOpenAICreds(ctx, name, plan.Name.ValueString(), key)
-	if err != nil {
-		detail := describeChatbotError(openaiKind, err)
-		if client.ServerMessage(err) == "Error creating openai creds" {
-			detail += "\n\nAnother instance on this server has a credential with this name: names are unique across instances."
+	creds, err := r.createOrAdopt(ctx, name, plan.Name.ValueString(), key, &resp.Diagnostics)
+	if creds == nil {
+		if err != nil {
+			detail := describeChatbotError(openaiKind, err)
+			if client.ServerMessage(err) == "Error creating openai creds" {
+				detail += "\n\nAnother instance on this server has a credential with this name: names are unique across instances."
+			}
+			if strings.Contains(client.ServerMessage(err), "API key is already registered") {
+				detail += "\n\nA credential of another instance on this server has this key: keys are unique across instances."
+			}
+			resp.Diagnostics.AddError(fmt.Sprintf("Could not create OpenAI credential %q in instance %q", plan.Name.ValueString(), name),
+				detail+createFailedNote("credential", err))
 		}
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not create OpenAI credential %q in instance %q", plan.Name.ValueString(), name), detail)
 		return
 	}
 	tflog.Info(ctx, "created OpenAI credential", map[string]any{"instance_name": name, "id": creds.ID})
@@ -138,6 +149,47 @@ func (r *openaiCredentialResource) Create(ctx context.Context, req resource.Crea
 	plan.InstanceID = types.StringValue(inst.ID)
 	plan.APIKeyWO = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// createOrAdopt registers the key, or adopts the credential of the same
+// name and key that an earlier create left on the server (memberCreate).
+// A credential of the instance with this name or this key, but not both,
+// is refused before anything is sent, and named with the command that
+// adopts it. Both results are nil when the diagnostics already say why.
+func (r *openaiCredentialResource) createOrAdopt(ctx context.Context, instance, name, key string, diags *diag.Diagnostics) (*client.OpenAICreds, error) {
+	list, err := r.client.ListOpenAICreds(ctx, instance)
+	if err != nil {
+		diags.AddError(fmt.Sprintf("Could not read the OpenAI credentials of instance %q", instance), describeChatbotError(openaiKind, err))
+		return nil, nil
+	}
+	check := func(diags *diag.Diagnostics) bool {
+		for _, c := range list {
+			var attr, what string
+			switch {
+			case c.Name == name:
+				attr, what = "name", "this name"
+			case c.Is(c.Name, key):
+				attr, what = "api_key", "this API key"
+			default:
+				continue
+			}
+			diags.AddAttributeError(path.Root(attr), "OpenAI credential conflicts with another one",
+				fmt.Sprintf("Credential %q (%q) of instance %q already has %s, and the server allows each name and key once. "+
+					"If that credential is the one this resource should manage, adopt it: %s. Otherwise choose another name and key.",
+					c.ID, c.Name, instance, what, importCommand(instance, c.ID)))
+			return false
+		}
+		return true
+	}
+	return memberCreate[client.OpenAICreds]{
+		what: "OpenAI credential", instance: instance, existing: list,
+		id:        func(c *client.OpenAICreds) string { return c.ID },
+		identical: func(c *client.OpenAICreds) bool { return c.Is(name, key) },
+		check:     check,
+		create: func(ctx context.Context) (*client.OpenAICreds, bool, error) {
+			return r.client.CreateOpenAICredsOrAdopt(ctx, instance, name, key)
+		},
+	}.run(ctx, diags)
 }
 
 func (r *openaiCredentialResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -32,7 +32,8 @@ func (r *proxyResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			Description: "The proxy's host name or IP address, without scheme or port (an IPv6 address in brackets), at most 100 characters.",
 			Required:    true,
 			Validators: []validator.String{
-				stringvalidator.LengthBetween(1, 100),
+				// The pattern refuses an empty host: no minimum, so "" gets one error.
+				stringvalidator.UTF8LengthAtMost(100),
 				stringvalidator.RegexMatches(proxyHostPattern, "must be a host name or an IP address, without scheme, port or path (an IPv6 address in brackets)"),
 			},
 		},
@@ -55,13 +56,13 @@ func (r *proxyResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				"unescaped, so it cannot hold `:`, `/`, `?`, `#`, `\\`, `%` or white space. Set it together with `password` (or `password_wo`).",
 			Optional: true,
 			Validators: []validator.String{
-				stringvalidator.LengthBetween(1, 100),
+				stringvalidator.UTF8LengthBetween(1, 100),
 				stringvalidator.RegexMatches(proxyUsernamePattern, "must not contain : / ? # \\ % or white space: the server puts it into the proxy URL unescaped"),
 			},
 		},
 	}
 	passwordValidators := []validator.String{
-		stringvalidator.LengthBetween(1, 100),
+		stringvalidator.UTF8LengthBetween(1, 100),
 		secretPatternValidator{pattern: proxyPasswordPattern, rule: "must not contain / ? # \\ % or white space: the server puts it into the proxy URL unescaped"},
 	}
 	maps.Copy(attrs, secretTwinAttributes("password", "The password the proxy asks for, at most 100 characters, without `/`, `?`, `#`, `\\`, `%` or white space "+

@@ -39,7 +39,7 @@ func pusherField(description string) schema.StringAttribute {
 	return schema.StringAttribute{
 		Description: description + " At most 100 characters. Updated in place.",
 		Required:    true,
-		Validators:  []validator.String{stringvalidator.LengthBetween(1, pusherFieldMax), notBlank()},
+		Validators:  []validator.String{notBlank(), stringvalidator.UTF8LengthAtMost(pusherFieldMax)},
 	}
 }
 
@@ -57,7 +57,7 @@ func (*pusherStream) attributes() map[string]schema.Attribute {
 	}
 	for name, a := range secretTwinAttributes("secret", "The Pusher app's secret, at most 100 characters; `secret` or `secret_wo` is required. "+
 		"The server returns it in clear, so it is never logged or shown. Destroying the resource blanks it on the server",
-		stringvalidator.LengthBetween(1, pusherFieldMax), notBlank()) {
+		notBlank(), stringvalidator.UTF8LengthAtMost(pusherFieldMax)) {
 		attrs[name] = a
 	}
 	return attrs

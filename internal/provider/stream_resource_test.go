@@ -507,11 +507,11 @@ func TestAccStream_badInputRejectedAtPlan(t *testing.T) {
 		{"slash in instance name", "resource \"l2msg_instance_kafka\" \"test\" {\n  instance_name = \"a/b\"\n}\n", `instance_name.*must not contain a slash`},
 		{"enabled a word", "resource \"l2msg_instance_websocket\" \"test\" {\n  instance_name = \"x\"\n  enabled = \"maybe\"\n}\n", `enabled.*a bool is required`},
 		{"pusher without secret", pusher(app), `secret.*secret_wo`},
-		{"pusher app_id too long", pusher(strings.Replace(app, `app_id = "1"`, `app_id = "`+long+`"`, 1) + "  secret = \"s\""), `app_id.*between 1 and 100`},
-		{"pusher key too long", pusher(strings.Replace(app, `key = "k"`, `key = "`+long+`"`, 1) + "  secret = \"s\""), `key.*between 1 and 100`},
-		{"pusher cluster empty", pusher(strings.Replace(app, `cluster = "mt1"`, `cluster = ""`, 1) + "  secret = \"s\""), `cluster.*between 1 and 100`},
-		{"pusher secret too long", pusher(app + "  secret = \"" + long + "\""), `secret.*between 1 and 100`},
-		{"pusher secret_wo too long", pusher(app + "  secret_wo = \"" + long + "\"\n  secret_wo_version = 1"), `secret_wo.*between 1 and 100`},
+		{"pusher app_id too long", pusher(strings.Replace(app, `app_id = "1"`, `app_id = "`+long+`"`, 1) + "  secret = \"s\""), `app_id.*character count must be at most 100`},
+		{"pusher key too long", pusher(strings.Replace(app, `key = "k"`, `key = "`+long+`"`, 1) + "  secret = \"s\""), `key.*character count must be at most 100`},
+		{"pusher cluster empty", pusher(strings.Replace(app, `cluster = "mt1"`, `cluster = ""`, 1) + "  secret = \"s\""), `cluster.*must not be empty`},
+		{"pusher secret too long", pusher(app + "  secret = \"" + long + "\""), `secret.*character count must be at most 100`},
+		{"pusher secret_wo too long", pusher(app + "  secret_wo = \"" + long + "\"\n  secret_wo_version = 1"), `secret_wo.*character count must be at most 100`},
 		{"pusher secret and secret_wo", pusher(app + "  secret = \"s\"\n  secret_wo = \"s\"\n  secret_wo_version = 1"), `secret.*cannot be configured together`},
 		{"pusher secret_wo without version", pusher(app + "  secret_wo = \"s\""), `must be configured together: \[secret_wo,secret_wo_version\]`},
 		{"pusher app_id missing", pusher("  key = \"k\"\n  cluster = \"mt1\"\n  secret = \"s\""), `app_id.*required`},
@@ -616,4 +616,51 @@ func TestAccStream_identity(t *testing.T) {
 			})
 		})
 	}
+}
+
+// A stream's Delete switches off only the stream of the instance it was
+// made for. Here the instance is deleted and re-created under its name out
+// of band, with a stream of its own, and the destroy runs without a
+// refresh (as `terraform destroy -refresh=false` and the test framework's
+// destroy do): the new instance's stream must stay on.
+func TestAccStream_deleteLeavesAnotherInstancesStream(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	const name = "recreated"
+	createOutOfBand(t, url, client.CreateRequest{InstanceName: name})
+	first, _ := emu.Instance(name)
+	cfg := providerBlock(url) + fmt.Sprintf(`
+resource "l2msg_instance_websocket" "test" {
+  instance_name = %q
+  instance_id   = %q
+  events        = ["CALL"]
+}
+`, name, first.ID)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		// Without a refresh, nothing tells Terraform the instance changed.
+		AdditionalCLIOptions: &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}},
+		CheckDestroy: func(*terraform.State) error {
+			s, ok := emu.Instance(name)
+			switch {
+			case !ok || s.ID == first.ID:
+				return fmt.Errorf("the re-created instance is not on the server")
+			case !s.Streams[client.StreamWebsocket].Enabled:
+				return fmt.Errorf("the destroy switched off the re-created instance's stream: %+v", s.Streams)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				checkStream(emu, name, client.StreamWebsocket, wantStream(true, []string{"CALL"})),
+				func(*terraform.State) error {
+					emu.Remove(name)
+					createOutOfBand(t, url, client.CreateRequest{InstanceName: name})
+					return emu.SetStream(name, client.StreamWebsocket, func(st *emulator.Stream) {
+						st.Enabled, st.Events = true, []string{"QRCODE_UPDATED"}
+					})
+				},
+			),
+		}},
+	})
 }

@@ -12,6 +12,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/go-version"
+
+	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
+	"github.com/l2msg/terraform-provider-l2msg/internal/emulator/emulatortest"
 )
 
 // TestExamplesValidate runs terraform init and validate on every folder of
@@ -181,4 +184,72 @@ func copyFile(t *testing.T, src, dst string) bool {
 		t.Fatal(err)
 	}
 	return strings.Contains(string(b), "required_providers")
+}
+
+// TestExampleModuleTests runs `terraform test` in every module of
+// examples/modules that has a tests/ folder, as a module author would: the
+// provider from the local mirror, the server an emulator given by the
+// environment (L2MSG_BASE_URL, L2MSG_API_KEY), which the tests' runs apply to
+// and destroy. A test file that no longer passes, or that leaves an instance
+// behind, fails here.
+func TestExampleModuleTests(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("TF_ACC not set: this runs the terraform CLI")
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests, err := filepath.Glob(filepath.Join(root, "examples", "modules", "*", "tests", "*.tftest.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	modules := map[string][]string{}
+	for _, f := range tests {
+		m := filepath.Dir(filepath.Dir(f))
+		modules[m] = append(modules[m], f)
+	}
+	if len(modules) == 0 {
+		t.Fatal("no examples/modules/*/tests/*.tftest.hcl: the example module tests are gone")
+	}
+	ctx := context.Background()
+	p, err := BuildProvider(ctx, t.TempDir(), BuildOptions{ModuleRoot: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for module, files := range modules {
+		t.Run(filepath.Base(module), func(t *testing.T) {
+			emu, url := emulatortest.NewServer(t, emulator.Options{APIKey: "module-test"})
+			work := t.TempDir()
+			sources, err := filepath.Glob(filepath.Join(module, "*.tf"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range sources {
+				copyFile(t, f, filepath.Join(work, filepath.Base(f)))
+			}
+			if err := os.Mkdir(filepath.Join(work, "tests"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range files {
+				copyFile(t, f, filepath.Join(work, "tests", filepath.Base(f)))
+			}
+			w, err := NewWorkdir(work, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Env = append(w.Env, "L2MSG_BASE_URL="+url, "L2MSG_API_KEY=module-test")
+			if _, err := w.Run(ctx, "init", "-backend=false"); err != nil {
+				t.Fatal(err)
+			}
+			res, err := w.Run(ctx, "test", "-no-color")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("terraform test:\n%s", res.Stdout)
+			if names := emu.Names(); len(names) != 0 {
+				t.Fatalf("terraform test left instances on the server: %v", names)
+			}
+		})
+	}
 }

@@ -187,6 +187,14 @@ type Result struct {
 // Run runs terraform with args. A non-zero exit is an error that carries
 // the output; the Result is returned either way.
 func (w *Workdir) Run(ctx context.Context, args ...string) (Result, error) {
+	return w.RunInterrupted(ctx, nil, args...)
+}
+
+// RunInterrupted is Run that sends terraform an interrupt, as Ctrl-C
+// does, when interrupt is closed, and waits for it to stop on its own:
+// terraform then stops the provider, which cancels the context of the
+// calls in flight.
+func (w *Workdir) RunInterrupted(ctx context.Context, interrupt <-chan struct{}, args ...string) (Result, error) {
 	cmd := exec.CommandContext(ctx, w.Terraform, args...)
 	cmd.Dir = w.Dir
 	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")
@@ -194,7 +202,21 @@ func (w *Workdir) Run(ctx context.Context, args ...string) (Result, error) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	err := cmd.Run()
+	err := cmd.Start()
+	if err == nil {
+		done := make(chan struct{})
+		if interrupt != nil {
+			go func() {
+				select {
+				case <-interrupt:
+					_ = cmd.Process.Signal(os.Interrupt)
+				case <-done:
+				}
+			}()
+		}
+		err = cmd.Wait()
+		close(done)
+	}
 	res := Result{Args: args, Stdout: stdout.String(), Stderr: stderr.String(), Wall: time.Since(start)}
 	if cmd.ProcessState != nil {
 		res.ExitCode = cmd.ProcessState.ExitCode()

@@ -1,0 +1,102 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/l2msg/terraform-provider-l2msg/internal/client"
+)
+
+// memberCreate is the create of one member of an instance's collection (a
+// bot, an OpenAI credential): an object the server names with an id of its
+// own choosing, so a create cannot carry a key that makes it recognisably
+// this resource's, as an instance's does (DESIGN.md rule 9). Every such
+// create goes through run, which keeps an interrupted or ambiguous create
+// from leaving an object the next apply trips over:
+//
+//   - before anything is sent, a member of the instance identical to the
+//     configuration (the same name and key for a credential, every
+//     configured field for a bot) is adopted with a warning: it is what an
+//     earlier create of this configuration left when it was interrupted
+//     (Ctrl-C) or its answer was lost;
+//   - the create itself goes through the client's create-or-adopt loop,
+//     which looks for what a failed attempt made, adopts it, or sends the
+//     create again when it was not made;
+//   - what the caller's own checks find in the way, and is not identical,
+//     is named with the import command that adopts it (importCommand).
+type memberCreate[T any] struct {
+	// what names the member in messages: "Typebot", "OpenAI credential".
+	what     string
+	instance string
+	id       func(*T) string
+	// existing are the instance's members, read before the create.
+	existing []T
+	// identical reports a member that this configuration would make.
+	identical func(*T) bool
+	// check refuses, with its diagnostics, a create that another member is
+	// in the way of; it runs when none is identical. Nil checks nothing.
+	check func(*diag.Diagnostics) bool
+	// create sends the create through the client's create-or-adopt loop
+	// (client.CreateBotOrAdopt, client.CreateOpenAICredsOrAdopt).
+	create func(ctx context.Context) (*T, bool, error)
+}
+
+// run returns the member created or adopted. A failed create is returned
+// as err for the caller to explain (with createFailedNote); when run has
+// already explained why it stopped, both results are nil.
+func (m memberCreate[T]) run(ctx context.Context, diags *diag.Diagnostics) (*T, error) {
+	var same []*T
+	for i := range m.existing {
+		if m.identical(&m.existing[i]) {
+			same = append(same, &m.existing[i])
+		}
+	}
+	switch len(same) {
+	case 0:
+	case 1:
+		diags.AddWarning(m.what+" adopted from the server",
+			fmt.Sprintf("Instance %q already had %s %q with every configured value of this resource, most likely made by an "+
+				"earlier apply that was interrupted or lost the server's answer. It is now managed by this resource instead of "+
+				"being created a second time.", m.instance, m.what, m.id(same[0])))
+		return same[0], nil
+	default:
+		diags.AddError(fmt.Sprintf("Several %ss of instance %q match this configuration", m.what, m.instance),
+			fmt.Sprintf("%s %q and %q (and any others) both have every configured value of this resource, so neither can be "+
+				"told to be its. Adopt the one to keep with %s, and delete the others.",
+				m.what, m.id(same[0]), m.id(same[1]), importCommand(m.instance, m.id(same[0]))))
+		return nil, nil
+	}
+	if m.check != nil && !m.check(diags) {
+		return nil, nil
+	}
+	obj, adopted, err := m.create(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if adopted {
+		diags.AddWarning(m.what+" adopted after a failed answer",
+			fmt.Sprintf("The create of %s in instance %q failed in a way that left its outcome unknown, and the server had made "+
+				"it: %q is now managed by this resource.", m.what, m.instance, m.id(obj)))
+	}
+	return obj, nil
+}
+
+// createFailedNote is what a failed member create adds to its error: when
+// the server may hold the member (the answer was lost, the apply was
+// interrupted, and looking for it failed too), what the next apply does.
+func createFailedNote(what string, err error) string {
+	var unresolved *client.UnresolvedCreateError
+	if !errors.As(err, &unresolved) {
+		return ""
+	}
+	return fmt.Sprintf("\n\nThe server may have made the %s before the failure, and looking for it afterwards failed too. "+
+		"Nothing was recorded in state: the next apply finds it, if it was made, and adopts it.", what)
+}
+
+// importCommand is the command that adopts a member of an instance.
+func importCommand(instance, id string) string {
+	return fmt.Sprintf("terraform import <address> %q", instance+"/"+id)
+}
