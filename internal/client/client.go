@@ -75,7 +75,11 @@ type Client struct {
 	maxRetryDelay time.Duration
 	log           LogFunc
 
-	limiter   *rate.Limiter // nil: no limit
+	limiter *rate.Limiter // nil: no limit
+	// slotTaken, set by tests, is told the time of every slot the limiter
+	// hands out: the time it lets the request go, as the limiter computed
+	// it, which a goroutine woken late on a loaded machine cannot move.
+	slotTaken func(time.Time)
 	listing   listing
 	deletions deletions
 	maxBody   int64 // maxSuccessBody; tests lower it

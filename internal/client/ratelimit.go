@@ -23,6 +23,14 @@ func newLimiter(rps float64) (*rate.Limiter, error) {
 	return rate.NewLimiter(rate.Limit(rps), 1), nil
 }
 
+// RequestsPerSecond returns the client's rate limit; 0 means none.
+func (c *Client) RequestsPerSecond() float64 {
+	if c.limiter == nil {
+		return 0
+	}
+	return float64(c.limiter.Limit())
+}
+
 // throttle waits for the limiter's next slot. Unlike rate.Limiter.Wait, it
 // does not fail early when the slot lies past the deadline: it waits and
 // returns ctx.Err(), which callers already recognise.
@@ -30,8 +38,12 @@ func (c *Client) throttle(ctx context.Context) error {
 	if c.limiter == nil {
 		return nil
 	}
-	r := c.limiter.Reserve()
-	d := r.Delay()
+	now := time.Now()
+	r := c.limiter.ReserveN(now, 1)
+	d := r.DelayFrom(now)
+	if c.slotTaken != nil {
+		c.slotTaken(now.Add(d))
+	}
 	if d == 0 {
 		return nil
 	}

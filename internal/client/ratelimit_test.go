@@ -23,18 +23,16 @@ func TestNewRejectsBadRate(t *testing.T) {
 	}
 }
 
-// stampingTransport records when each request leaves the client.
-type stampingTransport struct {
+// slots records the time of every slot the client's limiter hands out.
+type slots struct {
 	mu    sync.Mutex
 	times []time.Time
-	next  http.RoundTripper
 }
 
-func (s *stampingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+func (s *slots) take(t time.Time) {
 	s.mu.Lock()
-	s.times = append(s.times, time.Now())
-	s.mu.Unlock()
-	return s.next.RoundTrip(r)
+	defer s.mu.Unlock()
+	s.times = append(s.times, t)
 }
 
 // maxInWindow returns the most timestamps that fall in any window of
@@ -52,17 +50,28 @@ func maxInWindow(times []time.Time, w time.Duration) int {
 	return best
 }
 
-// The limit is checked on the timestamps of the requests, not on how long
-// the test took: a slow machine only spreads them further.
+// The limit is checked on the slots the limiter hands out, one per request
+// sent: the times it lets each request go. Times taken at the transport or
+// the server would not do: on a loaded machine the goroutines woken for
+// their slots may run late and together, and bunch requests the limiter
+// released on time.
 func TestRateLimitHoldsRate(t *testing.T) {
 	const rps, requests = 20, 35
-	srv := httptest.NewServer(reply(200, `[]`))
+	var served atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		served.Add(1)
+		reply(200, `[]`)(w, r)
+	}))
 	t.Cleanup(srv.Close)
-	tr := &stampingTransport{next: http.DefaultTransport}
-	c, err := New(Config{BaseURL: srv.URL, APIKey: "k", RequestsPerSecond: rps, HTTPClient: &http.Client{Transport: tr}})
+	c, err := New(Config{BaseURL: srv.URL, APIKey: "k", RequestsPerSecond: rps})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if got := c.RequestsPerSecond(); got != rps {
+		t.Fatalf("RequestsPerSecond() = %v, want %v", got, rps)
+	}
+	var taken slots
+	c.slotTaken = taken.take
 	var wg sync.WaitGroup
 	for range requests {
 		wg.Go(func() {
@@ -72,12 +81,12 @@ func TestRateLimitHoldsRate(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if len(tr.times) != requests {
-		t.Fatalf("sent %d requests, want %d", len(tr.times), requests)
+	if n := served.Load(); n != requests || len(taken.times) != requests {
+		t.Fatalf("%d requests served, %d slots taken; want %d of each", n, len(taken.times), requests)
 	}
-	// Burst is 1: no second holds more than rps+1 requests.
-	if got := maxInWindow(tr.times, time.Second); got > rps+1 {
-		t.Errorf("%d requests in one second, limit %d/s", got, rps)
+	// Burst is 1: no second holds more than rps+1 slots.
+	if got := maxInWindow(taken.times, time.Second); got > rps+1 {
+		t.Errorf("%d requests let go in one second, limit %d/s", got, rps)
 	}
 }
 

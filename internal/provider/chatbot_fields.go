@@ -66,6 +66,11 @@ type field struct {
 	oneOf []string
 	limit int // most characters (the server's VarChar)
 	min   int64
+	// url fields take an absolute http:// or https:// URL: the server
+	// calls it for every message.
+	url bool
+	// elem checks each string of a list field; by default it must not be empty.
+	elem validator.String
 }
 
 // maxInt32 is the largest value of the server's integer columns.
@@ -95,7 +100,7 @@ var (
 		{name: "stop_bot_from_me", wire: "stopBotFromMe", typ: fBool, serverFilled: true, desc: "Whether a message sent from the instance's own number stops the bot in that chat."},
 		{name: "keep_open", wire: "keepOpen", typ: fBool, serverFilled: true, desc: "Whether a conversation stays open (paused, not closed) when it ends."},
 		{name: "debounce_time", wire: "debounceTime", typ: fInt, serverFilled: true, desc: "Seconds to wait for more messages before passing them to the bot together."},
-		{name: "ignore_jids", wire: "ignoreJids", typ: fStrings, def: []string{},
+		{name: "ignore_jids", wire: "ignoreJids", typ: fStrings, def: []string{}, elem: jid(),
 			desc: "Chats the bot ignores, by JID (`5511999999999@s.whatsapp.net`, or a group's `…@g.us`). Defaults to none; " +
 				"always sent, so the kind's default `ignore_jids` is not inherited."},
 		{name: "split_messages", wire: "splitMessages", typ: fBool, serverFilled: true, desc: "Whether a long answer is sent as several messages."},
@@ -110,7 +115,7 @@ func apiKeyField(service string) field {
 
 // urlField is a kind's endpoint.
 func urlField(name, wire, service string, required bool, limit int) field {
-	return field{name: name, wire: wire, required: required, limit: limit, desc: "The URL of " + service + "."}
+	return field{name: name, wire: wire, required: required, limit: limit, url: true, desc: "The URL of " + service + "."}
 }
 
 func (f field) attrType() attr.Type {
@@ -167,8 +172,12 @@ func (f field) schemaAttributes() map[string]schema.Attribute {
 		}
 		out[f.name] = a
 	case fStrings:
+		elem := f.elem
+		if elem == nil {
+			elem = stringvalidator.UTF8LengthAtLeast(1)
+		}
 		a := schema.ListAttribute{Description: desc, ElementType: types.StringType, Required: f.required, Optional: optional, Computed: computed,
-			Validators: []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))}}
+			Validators: []validator.List{listvalidator.ValueStringsAre(elem)}}
 		if l, ok := f.def.([]string); ok {
 			a.Default = listdefault.StaticValue(stringList(l))
 		} else if f.serverFilled {
@@ -176,11 +185,17 @@ func (f field) schemaAttributes() map[string]schema.Attribute {
 		}
 		out[f.name] = a
 	default:
-		// One error for one mistake: an enumeration refuses "" itself.
+		// One error for one mistake: an enumeration, a URL and a required
+		// value each refuse "" themselves.
 		var validators []validator.String
-		if f.oneOf != nil {
+		switch {
+		case f.oneOf != nil:
 			validators = append(validators, stringvalidator.OneOf(f.oneOf...))
-		} else {
+		case f.url:
+			validators = append(validators, httpURL())
+		case f.required:
+			validators = append(validators, notBlank())
+		default:
 			validators = append(validators, stringvalidator.UTF8LengthAtLeast(1))
 		}
 		if f.limit > 0 {

@@ -42,7 +42,7 @@ var (
 			{name: "bot_type", wire: "botType", required: true, oneOf: []string{"assistant", "chatCompletion"},
 				desc: "`assistant` (an OpenAI assistant, `assistant_id`) or `chatCompletion` (a model, `model` and `max_tokens`)."},
 			{name: "assistant_id", wire: "assistantId", limit: 255, desc: "The OpenAI assistant's id; required with `bot_type = \"assistant\"`."},
-			{name: "function_url", wire: "functionUrl", limit: 500, desc: "A URL the assistant's function calls are sent to."},
+			{name: "function_url", wire: "functionUrl", limit: 500, url: true, desc: "A URL the assistant's function calls are sent to."},
 			{name: "model", wire: "model", limit: 100, desc: "The chat model, such as `gpt-4o-mini`; required with `bot_type = \"chatCompletion\"`."},
 			{name: "max_tokens", wire: "maxTokens", typ: fInt, min: 1, desc: "The most tokens of an answer; required with `bot_type = \"chatCompletion\"`."},
 			{name: "system_messages", wire: "systemMessages", typ: fStrings, desc: "System messages sent before the conversation (chatCompletion)."},

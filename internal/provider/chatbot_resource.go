@@ -149,6 +149,16 @@ func validateTrigger(v botValues, add func(attr, msg string)) {
 		if !hasVal {
 			add("trigger_value", `trigger_value is required when trigger_type is "keyword".`)
 		}
+		// The server accepts any text, then compiles every regex trigger of
+		// the kind on each message (new RegExp(value)): one it cannot
+		// compile throws there, and no regex, startsWith, endsWith or
+		// contains trigger of the kind in the instance matches again.
+		if hasOp && hasVal && !isUnknown(v["trigger_operator"]) && !isUnknown(v["trigger_value"]) && stringOf(v["trigger_operator"]) == "regex" {
+			if why := jsRegexProblem(stringOf(v["trigger_value"])); why != "" {
+				add("trigger_value", fmt.Sprintf("trigger_value %q is not a regular expression the server can compile (it uses JavaScript's RegExp): %s.",
+					stringOf(v["trigger_value"]), why))
+			}
+		}
 	case "advanced":
 		if !hasVal {
 			add("trigger_value", `trigger_value is required when trigger_type is "advanced" (for example "contains:price,cost").`)
@@ -301,11 +311,13 @@ func (r *botResource) createOrAdopt(ctx context.Context, name string, body map[s
 	}.run(ctx, diags)
 }
 
-// checkLink looks the instance up before a write: it must exist, and a
-// configured instance_id must be its id.
+// checkLink looks the instance up before a write: it must exist, a
+// configured instance_id must be its id, and an OpenAI bot's credential
+// must be one of its credentials.
 func (r *botResource) checkLink(ctx context.Context, plan botValues, name string, diags *diag.Diagnostics) bool {
 	link, _ := plan["instance_id"].(types.String)
-	return instanceForWrite(ctx, r.client, name, link, r.kind.title, diags) != nil
+	return instanceForWrite(ctx, r.client, name, link, r.kind.title, diags) != nil &&
+		checkOpenAICreds(ctx, r.client, r.kind, name, plan, diags)
 }
 
 // checkSiblings reads the instance's bots of the kind before an update,

@@ -56,12 +56,35 @@ func TestAccChatbot_badInputRejectedAtPlan(t *testing.T) {
 		{"chatCompletion without max_tokens", openai(`bot_type = "chatCompletion"
   model = "m"`), `(?s)max_tokens.*required when bot_type is "chatCompletion"`},
 		{"unknown dify bot type", "resource \"l2msg_dify_bot\" \"d\" {\n  " + inst + "\n  trigger_type = \"all\"\n  bot_type = \"chat\"\n}\n", `(?s)bot_type.*value must be one of`},
-		{"api_key and api_key_wo", "resource \"l2msg_flowise_bot\" \"f\" {\n  " + inst + "\n  trigger_type = \"all\"\n  api_url = \"u\"\n  api_key = \"a\"\n  api_key_wo = \"b\"\n  api_key_wo_version = 1\n}\n", `(?s)cannot be configured together.*api_key.*api_key_wo`},
-		{"api_key_wo without version", "resource \"l2msg_evoai_bot\" \"e\" {\n  " + inst + "\n  trigger_type = \"all\"\n  agent_url = \"u\"\n  api_key_wo = \"b\"\n}\n", `(?s)must be configured together.*api_key_wo.*api_key_wo_version`},
-		{"slash in instance name", "resource \"l2msg_n8n_bot\" \"n\" {\n  instance_name = \"a/b\"\n  trigger_type = \"all\"\n  webhook_url = \"u\"\n}\n", `(?s)instance_name.*must not contain a slash`},
+		{"api_key and api_key_wo", "resource \"l2msg_flowise_bot\" \"f\" {\n  " + inst + "\n  trigger_type = \"all\"\n  api_url = \"https://f.example\"\n  api_key = \"a\"\n  api_key_wo = \"b\"\n  api_key_wo_version = 1\n}\n", `(?s)cannot be configured together.*api_key.*api_key_wo`},
+		{"api_key_wo without version", "resource \"l2msg_evoai_bot\" \"e\" {\n  " + inst + "\n  trigger_type = \"all\"\n  agent_url = \"https://e.example\"\n  api_key_wo = \"b\"\n}\n", `(?s)must be configured together.*api_key_wo.*api_key_wo_version`},
+		{"slash in instance name", "resource \"l2msg_n8n_bot\" \"n\" {\n  instance_name = \"a/b\"\n  trigger_type = \"all\"\n  webhook_url = \"https://n.example\"\n}\n", `(?s)instance_name.*must not contain a slash`},
 		{"settings keyword_finish too long", "resource \"l2msg_typebot_settings\" \"s\" {\n  " + inst + "\n  keyword_finish = \"" + strings.Repeat("k", 101) + "\"\n}\n", `(?s)keyword_finish.*at most 100`},
 		{"openai settings without credential", "resource \"l2msg_openai_settings\" \"s\" {\n  " + inst + "\n}\n", `(?s)"openai_creds_id" is required`},
 		{"credential without key", "resource \"l2msg_openai_credential\" \"c\" {\n  " + inst + "\n  name = \"n\"\n}\n", `(?s)api_key.*api_key_wo`},
+		// Issue 19 item 7: what the server would store and then fail on.
+		{"typebot url without scheme", strings.Replace(typebot(allTrigger), "https://t.example", "t.example", 1), `(?s)url.*must start with http:// or https://`},
+		{"blank typebot url", strings.Replace(typebot(allTrigger), "https://t.example", "   ", 1), `(?s)url.*must start with http:// or https://`},
+		{"dify api_url ftp", "resource \"l2msg_dify_bot\" \"d\" {\n  " + inst + "\n  trigger_type = \"all\"\n  bot_type = \"agent\"\n  api_url = \"ftp://d.example\"\n}\n", `(?s)api_url.*must start with http:// or https://`},
+		{"flowise api_url relative", "resource \"l2msg_flowise_bot\" \"f\" {\n  " + inst + "\n  trigger_type = \"all\"\n  api_url = \"/api/v1/prediction/x\"\n}\n", `(?s)api_url.*must start with http:// or https://`},
+		{"n8n webhook_url without host", "resource \"l2msg_n8n_bot\" \"n\" {\n  " + inst + "\n  trigger_type = \"all\"\n  webhook_url = \"https://\"\n}\n", `(?s)webhook_url.*has no host`},
+		{"evoai agent_url without scheme", "resource \"l2msg_evoai_bot\" \"e\" {\n  " + inst + "\n  trigger_type = \"all\"\n  agent_url = \"evoai:8000/agent\"\n}\n", `(?s)agent_url.*must start with http:// or https://`},
+		{"evolution api_url without scheme", "resource \"l2msg_evolution_bot\" \"e\" {\n  " + inst + "\n  trigger_type = \"all\"\n  api_url = \"bot.example/api\"\n}\n", `(?s)api_url.*must start with http:// or https://`},
+		{"openai function_url without scheme", openai("bot_type = \"assistant\"\n  assistant_id = \"a\"\n  function_url = \"fn.example\""), `(?s)function_url.*must start with http:// or https://`},
+		{"regex trigger that JavaScript refuses", typebot(`trigger_type = "keyword"
+  trigger_operator = "regex"
+  trigger_value = "(price|cost"`), `(?s)trigger_value.*not a regular expression the server can compile.*missing closing \)`},
+		{"regex trigger with Go's inline flags", typebot(`trigger_type = "keyword"
+  trigger_operator = "regex"
+  trigger_value = "(?i)price"`), `(?s)trigger_value.*\(\?i\) is Go and Perl syntax`},
+		{"ignore_jids phone number", typebot(allTrigger + `
+  ignore_jids = ["5511999999999"]`), `(?s)ignore_jids.*5511999999999@s.whatsapp.net`},
+		{"ignore_jids with a plus", "resource \"l2msg_typebot_settings\" \"s\" {\n  " + inst + "\n  ignore_jids = [\"+5511999999999@s.whatsapp.net\"]\n}\n", `(?s)ignore_jids.*Leave out the \+`},
+		{"ignore_jids web form", openai("bot_type = \"assistant\"\n  assistant_id = \"a\"\n  ignore_jids = [\"5511999999999@c.us\"]"), `(?s)ignore_jids.*WhatsApp Web`},
+		{"blank typebot id", strings.Replace(typebot(allTrigger), `typebot = "f"`, `typebot = "  "`, 1), `(?s)typebot.*must not be empty or only white space`},
+		{"blank openai_creds_id", strings.Replace(openai(`bot_type = "assistant"
+  assistant_id = "a"`), `openai_creds_id = "c"`, `openai_creds_id = " "`, 1), `(?s)openai_creds_id.*must not be empty or only white space`},
+		{"blank settings openai_creds_id", "resource \"l2msg_openai_settings\" \"s\" {\n  " + inst + "\n  openai_creds_id = \"\t\"\n}\n", `(?s)openai_creds_id.*must not be empty or only white space`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

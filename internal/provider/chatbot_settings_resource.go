@@ -170,7 +170,8 @@ func (r *botSettingsResource) write(ctx context.Context, p tfsdk.Plan, state *tf
 	ctx = r.masked(ctx)
 	name := stringOf(plan["instance_name"])
 	link, _ := plan["instance_id"].(types.String)
-	if instanceForWrite(ctx, r.client, name, link, r.kind.title+" defaults", diags) == nil {
+	if instanceForWrite(ctx, r.client, name, link, r.kind.title+" defaults", diags) == nil ||
+		!checkOpenAICreds(ctx, r.client, r.kind, name, plan, diags) {
 		return
 	}
 	if fb := stringOf(plan["fallback_id"]); fb != "" {

@@ -90,7 +90,7 @@ func (r *chatwootResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			Optional:    true,
 			Computed:    true,
 			Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{})),
-			Validators:  []validator.Set{setvalidator.ValueStringsAre(notBlank(), stringvalidator.UTF8LengthAtMost(255))},
+			Validators:  []validator.Set{setvalidator.ValueStringsAre(jid(), stringvalidator.UTF8LengthAtMost(255))},
 		},
 		"number": schema.StringAttribute{
 			Description: "The phone number the Chatwoot bot contact greets (`init:<number>`), at most 100 characters. Updated in place.",

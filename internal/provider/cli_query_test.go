@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
 )
 
@@ -71,5 +72,44 @@ list "l2msg_instance" "adopt" {
 	}
 	if names := emu.Names(); len(names) != 1 || names[0] != "other" {
 		t.Fatalf("destroy should leave only the instance never adopted: %v", names)
+	}
+}
+
+// `terraform query -json` prints each result's resource object whole, in
+// list_resource_found, sensitive values included: the instance's key and
+// its webhook header values must not be in it (issue 19, item 6), nor in
+// the TRACE logs, nor in the configuration it generates.
+func TestCLIInstanceList_queryJSONPrintsNoSecret(t *testing.T) {
+	skipCLIBelow(t, "1.14.0", "terraform query")
+	_, url := newEmulator(t, emulator.Options{})
+	const key, header = "query-KEY-5c2e8a1f7b", "Bearer query-HOOK-4d9b3e6a"
+	createOutOfBand(t, url, client.CreateRequest{InstanceName: "queried", Integration: client.IntegrationBaileys, Token: key,
+		Webhook: &client.Webhook{Enabled: true, URL: "https://hooks.example.com/q", Headers: map[string]string{"authorization": header}}})
+	w := cliWorkdir(t, providerBlock(url))
+	if err := w.WriteFile("adopt.tfquery.hcl", `
+list "l2msg_instance" "all" {
+  provider         = l2msg
+  include_resource = true
+}
+`); err != nil {
+		t.Fatal(err)
+	}
+	tr := newTranscript(t, w)
+	res := tr.run(true, "query", "-json")
+	if !strings.Contains(res.Stdout, "list_resource_found") || !strings.Contains(res.Stdout, `"queried"`) ||
+		!strings.Contains(res.Stdout, "https://hooks.example.com/q") {
+		t.Fatalf("query -json did not list the instance with its resource:\n%s", res.Stdout)
+	}
+	tr.run(true, "query", "-generate-config-out=generated.tf")
+	logs, total := tr.scan(map[string]string{"instance key": key, "webhook header": header, "api_key": testAPIKey})
+	if len(logs) != tr.n || total == 0 {
+		t.Errorf("captured %d logs (%d bytes) of %d commands", len(logs), total, tr.n)
+	}
+	gen, err := os.ReadFile(filepath.Join(w.Dir, "generated.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(gen), key) || strings.Contains(string(gen), header) || !strings.Contains(string(gen), `"queried"`) {
+		t.Errorf("generated.tf:\n%s", gen)
 	}
 }

@@ -3,7 +3,8 @@ package provider
 // An interrupted or ambiguous create of a member of an instance (a bot, an
 // OpenAI credential) never leaves an object the next apply trips over, and
 // what the server did not do is done again (issue 19, items 2 and 3),
-// through the terraform CLI against the built provider.
+// through the terraform CLI against the built provider. The interrupted
+// create (Ctrl-C) of every resource type is walked in recovery_walk_test.go.
 
 import (
 	"context"
@@ -100,81 +101,6 @@ func (c memberCase) checkAdopted(t *testing.T, emu *emulator.Server, w *tfrun.Wo
 		t.Errorf("the server holds %v, state %q: want the one object, in state", ids, c.stateID(t, w))
 	}
 	assertConvergedAndDestroy(t, emu, w)
-}
-
-// Ctrl-C while the create is on its way, after the server saved the
-// object: state has nothing, and the next apply must adopt the object
-// rather than fail for ever on it ("Typebot conflicts with another bot …
-// already has the trigger", "This API key is already registered").
-func TestAccRecovery_interruptedCreateAdoptedByNextApply(t *testing.T) {
-	for _, c := range memberCases() {
-		t.Run(c.name, func(t *testing.T) {
-			ic, url := newInterceptor(t)
-			w := c.workdir(t, url)
-			ctx := context.Background()
-			if _, err := w.Run(ctx, "apply", "-auto-approve", "-no-color", "-target=l2msg_instance.i"); err != nil {
-				t.Fatal(err)
-			}
-			held := make(chan struct{})
-			var once sync.Once
-			ic.setRule(func(method, path string) action {
-				if method == http.MethodPost && strings.HasPrefix(path, c.createRoute) {
-					once.Do(func() { close(held) })
-					return holdAfter
-				}
-				return forward
-			})
-			res, err := w.RunInterrupted(ctx, held, "apply", "-auto-approve", "-no-color")
-			if err == nil {
-				t.Fatalf("the interrupted apply succeeded:\n%s", res.Stdout)
-			}
-			if crashed(res.Stderr) {
-				t.Fatalf("the provider crashed:\n%s", res.Stderr)
-			}
-			if ids := c.onServer(ic.emu); len(ids) != 1 || c.stateID(t, w) != "" {
-				t.Fatalf("after the interrupt the server holds %v and state %q: the test needs the object on the server only", ids, c.stateID(t, w))
-			}
-
-			ic.setRule(nil)
-			res, err = w.Run(ctx, "apply", "-auto-approve", "-no-color")
-			if err != nil {
-				t.Fatalf("the apply after the interrupt failed: %v", err)
-			}
-			if !strings.Contains(res.Stdout, "adopted from the server") {
-				t.Errorf("the adoption was not reported:\n%s", res.Stdout)
-			}
-			c.checkAdopted(t, ic.emu, w)
-		})
-	}
-}
-
-// The server saves the object, then the answer is a 500: the same apply
-// finds it and adopts it. Before, the apply failed and every later one was
-// refused on the object it had left.
-func TestAccRecovery_createdThenFailedAdopted(t *testing.T) {
-	for _, c := range memberCases() {
-		t.Run(c.name, func(t *testing.T) {
-			ic, url := newInterceptor(t)
-			w := c.workdir(t, url)
-			var once sync.Once
-			ic.setRule(func(method, path string) action {
-				act := forward
-				if method == http.MethodPost && strings.HasPrefix(path, c.createRoute) {
-					once.Do(func() { act = failAfter })
-				}
-				return act
-			})
-			res, err := w.Run(context.Background(), "apply", "-auto-approve", "-no-color")
-			if err != nil {
-				t.Fatalf("apply with the create's answer lost: %v", err)
-			}
-			if !strings.Contains(res.Stdout, "adopted after a failed answer") {
-				t.Errorf("the adoption was not reported:\n%s", res.Stdout)
-			}
-			ic.setRule(nil)
-			c.checkAdopted(t, ic.emu, w)
-		})
-	}
 }
 
 // A 500 before the server acted: the create is looked for, not found, and

@@ -261,6 +261,11 @@ func (ic *interceptor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		act = ic.rule(r.Method, r.URL.Path)
 	}
 	ic.mu.Unlock()
+	act.serve(ic.emu, w, r)
+}
+
+// serve does what act says with a request to emu.
+func (act action) serve(emu *emulator.Server, w http.ResponseWriter, r *http.Request) {
 	switch act {
 	case echoBack:
 		body, _ := io.ReadAll(r.Body)
@@ -270,19 +275,19 @@ func (ic *interceptor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusBadRequest)
 		_, _ = io.WriteString(w, `{"status":400,"error":"Bad Request","response":{"message":`+string(msg)+`}}`)
 	case holdAfter:
-		ic.emu.ServeHTTP(httptest.NewRecorder(), r)
+		emu.ServeHTTP(httptest.NewRecorder(), r)
 		select {
 		case <-r.Context().Done():
 		case <-time.After(time.Minute):
 		}
 		failWith500(w, r)
 	case failAfter:
-		ic.emu.ServeHTTP(httptest.NewRecorder(), r)
+		emu.ServeHTTP(httptest.NewRecorder(), r)
 		fallthrough
 	case failBefore:
 		failWith500(w, r)
 	default:
-		ic.emu.ServeHTTP(w, r)
+		emu.ServeHTTP(w, r)
 	}
 }
 

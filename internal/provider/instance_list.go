@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -115,5 +117,22 @@ func (r *instanceListResource) result(ctx context.Context, req list.ListRequest,
 	ctx = r.masked(ctx, &im)
 	res.Diagnostics.Append(im.readFrom(ctx, ri)...)
 	res.Diagnostics.Append(res.Resource.Set(ctx, &im)...)
+	if res.Diagnostics.HasError() {
+		return res
+	}
+	// `terraform query -json` prints every value of a result, sensitive or
+	// not, and the configuration it generates leaves secrets out anyway:
+	// the instance's key and the webhook's header values stay null.
+	rs, ok := req.ResourceSchema.(rschema.Schema)
+	if !ok {
+		res.Diagnostics.AddError("Unexpected resource schema", fmt.Sprintf("The list got a %T. This is a bug in the provider; please report it.", req.ResourceSchema))
+		return res
+	}
+	raw, err := schemaFactsOf(rs).withoutSecrets(res.Resource.Raw)
+	if err != nil {
+		res.Diagnostics.AddError("Could not leave the secrets out of the result", err.Error())
+		return res
+	}
+	res.Resource.Raw = raw
 	return res
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -192,5 +193,68 @@ func TestInstanceListFilters(t *testing.T) {
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("name_prefix %q, status %q: listed %q, want %q", tt.prefix, tt.status, got, tt.want)
 		}
+	}
+}
+
+// A result with include_resource carries no secret: `terraform query -json`
+// prints every value of it, sensitive or not (issue 19, item 6). Without a
+// CLI, so it runs on every Terraform version.
+func TestInstanceListLeavesSecretsNull(t *testing.T) {
+	ctx := context.Background()
+	_, url := newEmulator(t, emulator.Options{})
+	cfg := client.Config{BaseURL: url, APIKey: testAPIKey}
+	c, err := client.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const key, header = "list-KEY-3b9e7c1a5d", "Bearer list-HOOK-8f2d4a6c"
+	if _, err := c.CreateInstance(ctx, client.CreateRequest{InstanceName: "listed", Integration: client.IntegrationBaileys, Token: key,
+		Webhook: &client.Webhook{Enabled: true, URL: "https://hooks.example.com/l", Headers: map[string]string{"authorization": header}}}); err != nil {
+		t.Fatal(err)
+	}
+	r := &instanceListResource{resourceBase{providerData{client: c, settings: cfg}}}
+	var lsresp list.ListResourceSchemaResponse
+	r.ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, &lsresp)
+	var rsresp fwresource.SchemaResponse
+	NewInstanceResource().Schema(ctx, fwresource.SchemaRequest{}, &rsresp)
+	var isresp fwresource.IdentitySchemaResponse
+	NewInstanceResource().(fwresource.ResourceWithIdentity).IdentitySchema(ctx, fwresource.IdentitySchemaRequest{}, &isresp)
+	s := lsresp.Schema
+	req := list.ListRequest{
+		Config: tfsdk.Config{Schema: s, Raw: tftypes.NewValue(s.Type().TerraformType(ctx),
+			map[string]tftypes.Value{"name_prefix": tftypes.NewValue(tftypes.String, nil), "status": tftypes.NewValue(tftypes.String, nil)})},
+		IncludeResource:        true,
+		ResourceSchema:         rsresp.Schema,
+		ResourceIdentitySchema: isresp.IdentitySchema,
+	}
+	var stream list.ListResultsStream
+	r.List(ctx, req, &stream)
+	n := 0
+	for res := range stream.Results {
+		n++
+		if res.Diagnostics.HasError() {
+			t.Fatal(res.Diagnostics)
+		}
+		var m instanceModel
+		if diags := res.Resource.Get(ctx, &m); diags.HasError() {
+			t.Fatal(diags)
+		}
+		if m.InstanceName.ValueString() != "listed" || m.Webhook.IsNull() || m.Status.IsNull() {
+			t.Errorf("the result lost what it must carry: %s", res.Resource.Raw)
+		}
+		if !m.APIKey.IsNull() || !m.Token.IsNull() {
+			t.Errorf("apikey %v, token %v: want null", m.APIKey, m.Token)
+		}
+		if h := m.Webhook.Attributes()["headers"]; !h.IsNull() {
+			t.Errorf("webhook.headers %v: want null", h)
+		}
+		for what, secret := range map[string]string{"instance key": key, "header value": header} {
+			if strings.Contains(res.Resource.Raw.String(), secret) {
+				t.Errorf("the result holds the %s", what)
+			}
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d results, want 1", n)
 	}
 }

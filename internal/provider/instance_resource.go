@@ -111,6 +111,9 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 		addCreateError(ctx, &resp.Diagnostics, &resp.State, plan, err)
 		return
 	}
+	if res.Adopted {
+		warnAdoptedAfterFailure(&resp.Diagnostics, "Instance", fmt.Sprintf("instance %q", plan.InstanceName.ValueString()))
+	}
 	state, diags := plan.created(ctx, res, webhook)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(recordKey(ctx, resp.Private, res.APIKey)...)

@@ -163,35 +163,16 @@ func statusOf(err error) int {
 	return 0
 }
 
-// withoutSecrets hides the given secrets in err's text. Servers echo what
-// they were sent in some errors (a database error quoting the row), and
-// the client only knows to hide its own API key. errors.Is and errors.As
-// still see the original error.
+// withoutSecrets hides the given secrets, in every spelling, in err's
+// text. Servers echo what they were sent in some errors (a database error
+// quoting the row), and the client only knows to hide its own API key.
+// errors.Is and errors.As still see the original error.
 func withoutSecrets(err error, secrets ...string) error {
-	if err == nil {
-		return nil
-	}
-	secrets = slices.DeleteFunc(slices.Clone(secrets), func(s string) bool { return s == "" })
-	if len(secrets) == 0 {
+	if !slices.ContainsFunc(secrets, func(s string) bool { return s != "" }) {
 		return err
 	}
-	return &redactedError{err: err, secrets: secrets}
+	return newRedactor(secrets, nil).redactError(err)
 }
-
-type redactedError struct {
-	err     error
-	secrets []string
-}
-
-func (e *redactedError) Error() string {
-	s := e.err.Error()
-	for _, secret := range e.secrets {
-		s = strings.ReplaceAll(s, secret, "(redacted)")
-	}
-	return s
-}
-
-func (e *redactedError) Unwrap() error { return e.err }
 
 // importByInstanceName imports a resource an instance has at most one of,
 // whose id is the instance name, by import ID or (with identity) by

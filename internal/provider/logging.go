@@ -2,11 +2,9 @@ package provider
 
 import (
 	"context"
-	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-	"github.com/hashicorp/terraform-plugin-log/tfsdklog"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 )
@@ -28,17 +26,12 @@ func knownStrings(vs ...types.String) []string {
 var secretFieldKeys = []string{"api_key", "apikey", "token", "headers", "authorization"}
 
 // withMasks returns ctx with the secret field keys and the given secrets
-// masked in the provider's logs and in the framework's. Resources call it
-// through providerData.masked, which adds the API key.
+// masked, in every spelling (redaction.go), in the provider's logs and in
+// the framework's. Resources get this from their lifecycle wrapper
+// (lifecycle.go); data sources, ephemeral resources, list resources and
+// actions call it through providerData.masked, which adds the API key.
 func withMasks(ctx context.Context, secrets ...string) context.Context {
-	secrets = slices.DeleteFunc(secrets, func(s string) bool { return s == "" })
-	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, secretFieldKeys...)
-	ctx = tfsdklog.MaskFieldValuesWithFieldKeys(ctx, secretFieldKeys...)
-	if len(secrets) > 0 {
-		ctx = tflog.MaskLogStrings(ctx, secrets...)
-		ctx = tfsdklog.MaskLogStrings(ctx, secrets...)
-	}
-	return ctx
+	return newRedactor(secrets, nil).mask(ctx)
 }
 
 // clientLog sends the client's request and retry events to tflog. The

@@ -77,11 +77,19 @@ func (m memberCreate[T]) run(ctx context.Context, diags *diag.Diagnostics) (*T, 
 		return nil, err
 	}
 	if adopted {
-		diags.AddWarning(m.what+" adopted after a failed answer",
-			fmt.Sprintf("The create of %s in instance %q failed in a way that left its outcome unknown, and the server had made "+
-				"it: %q is now managed by this resource.", m.what, m.instance, m.id(obj)))
+		warnAdoptedAfterFailure(diags, m.what, fmt.Sprintf("%s %q of instance %q", m.what, m.id(obj), m.instance))
 	}
 	return obj, nil
+}
+
+// warnAdoptedAfterFailure tells of an object that a failed create had made
+// after all, and that the resource now manages: every resource that
+// creates says it in these words. what is capitalised ("Typebot",
+// "Instance"); object names it (`Typebot "ID" of instance "NAME"`).
+func warnAdoptedAfterFailure(diags *diag.Diagnostics, what, object string) {
+	diags.AddWarning(what+" adopted after a failed answer",
+		fmt.Sprintf("The create failed in a way that left its outcome unknown, but the server had made it: %s is now managed "+
+			"by this resource.", object))
 }
 
 // createFailedNote is what a failed member create adds to its error: when

@@ -3,20 +3,17 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"regexp"
-	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 	"github.com/l2msg/terraform-provider-l2msg/internal/emulator"
@@ -60,16 +57,19 @@ func TestClientConfig(t *testing.T) {
 		{
 			name: "environment",
 			env: withKey(map[string]string{EnvBaseURL: "http://h:8080", EnvMaxRetries: " 0 ", EnvRequestTimeout: "5s",
-				EnvMinRetryDelay: "100ms", EnvMaxRetryDelay: "2m"}),
+				EnvMinRetryDelay: "100ms", EnvMaxRetryDelay: "2m", EnvRequestsPerSecond: "10"}),
 			want: client.Config{APIKey: "k", BaseURL: "http://h:8080", MaxRetries: 0, RequestTimeout: 5 * time.Second,
-				MinRetryDelay: 100 * time.Millisecond, MaxRetryDelay: 2 * time.Minute},
+				MinRetryDelay: 100 * time.Millisecond, MaxRetryDelay: 2 * time.Minute, RequestsPerSecond: 10},
 		},
 		{
 			name: "the provider block wins over the environment",
 			model: providerModel{APIKey: types.StringValue("block"), MaxRetries: types.Int64Value(7),
-				RequestTimeout: types.StringValue("1m"), MinRetryDelay: types.StringValue("2s"), MaxRetryDelay: types.StringValue("3s")},
-			env:  withKey(map[string]string{EnvMaxRetries: "1", EnvRequestTimeout: "5s", EnvMinRetryDelay: "junk", EnvMaxRetryDelay: "junk"}),
-			want: client.Config{APIKey: "block", MaxRetries: 7, RequestTimeout: time.Minute, MinRetryDelay: 2 * time.Second, MaxRetryDelay: 3 * time.Second},
+				RequestTimeout: types.StringValue("1m"), MinRetryDelay: types.StringValue("2s"), MaxRetryDelay: types.StringValue("3s"),
+				RequestsPerSecond: types.Float64Value(20)},
+			env: withKey(map[string]string{EnvMaxRetries: "1", EnvRequestTimeout: "5s", EnvMinRetryDelay: "junk", EnvMaxRetryDelay: "junk",
+				EnvRequestsPerSecond: "junk"}),
+			want: client.Config{APIKey: "block", MaxRetries: 7, RequestTimeout: time.Minute, MinRetryDelay: 2 * time.Second, MaxRetryDelay: 3 * time.Second,
+				RequestsPerSecond: 20},
 		},
 	}
 	for _, tt := range tests {
@@ -79,7 +79,8 @@ func TestClientConfig(t *testing.T) {
 				t.Fatal(diags)
 			}
 			if got.APIKey != tt.want.APIKey || got.BaseURL != tt.want.BaseURL || got.MaxRetries != tt.want.MaxRetries ||
-				got.RequestTimeout != tt.want.RequestTimeout || got.MinRetryDelay != tt.want.MinRetryDelay || got.MaxRetryDelay != tt.want.MaxRetryDelay {
+				got.RequestTimeout != tt.want.RequestTimeout || got.MinRetryDelay != tt.want.MinRetryDelay || got.MaxRetryDelay != tt.want.MaxRetryDelay ||
+				got.RequestsPerSecond != tt.want.RequestsPerSecond {
 				t.Errorf("clientConfig = %+v, want %+v", got, tt.want)
 			}
 		})
@@ -165,77 +166,56 @@ func TestAccProvider_envVars(t *testing.T) {
 	})
 }
 
-// stampedServer serves an emulator and records when each API request
-// arrived.
-type stampedServer struct {
-	mu    sync.Mutex
-	times []time.Time
-}
-
-func newStampedEmulator(t *testing.T) (*emulator.Server, string, *stampedServer) {
-	t.Helper()
-	emu := emulator.New(emulator.Options{APIKey: testAPIKey})
-	st := &stampedServer{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/__emulator") {
-			st.mu.Lock()
-			st.times = append(st.times, time.Now())
-			st.mu.Unlock()
+// requests_per_second, from the block or the environment, is the limit of
+// the client every resource gets. That the client holds its limit is
+// client.TestRateLimitHoldsRate, measured where the limiter lets requests
+// go: timestamps taken at a server would bunch on a loaded machine.
+func TestConfigureLimitsTheClientsRate(t *testing.T) {
+	ctx := context.Background()
+	p := New("test")()
+	var sresp provider.SchemaResponse
+	p.Schema(ctx, provider.SchemaRequest{}, &sresp)
+	typ := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	configure := func(rps *float64) (*client.Client, diag.Diagnostics) {
+		vals := map[string]tftypes.Value{}
+		for name, at := range typ.AttributeTypes {
+			vals[name] = tftypes.NewValue(at, nil)
 		}
-		emu.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return emu, srv.URL, st
-}
-
-// maxInWindow returns the most requests that arrived within any window of
-// length w.
-func (s *stampedServer) maxInWindow(w time.Duration) (most, total int) {
-	s.mu.Lock()
-	ts := slices.Clone(s.times)
-	s.mu.Unlock()
-	slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
-	lo := 0
-	for hi := range ts {
-		for ts[hi].Sub(ts[lo]) >= w {
-			lo++
+		vals["base_url"] = tftypes.NewValue(tftypes.String, "http://127.0.0.1:1")
+		vals["api_key"] = tftypes.NewValue(tftypes.String, "k")
+		if rps != nil {
+			vals["requests_per_second"] = tftypes.NewValue(tftypes.Number, *rps)
 		}
-		most = max(most, hi-lo+1)
+		var resp provider.ConfigureResponse
+		p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, vals)}}, &resp)
+		if resp.Diagnostics.HasError() {
+			return nil, resp.Diagnostics
+		}
+		return resp.ResourceData.(*providerData).client, nil
 	}
-	return most, len(ts)
-}
-
-// rateSlack is what a one-second window over a whole test may hold beyond
-// the rate: the burst (one request), and one more where one walk (refresh,
-// plan, apply, destroy) ends and the next begins within the same second,
-// since each walk configures its own client, whose limiter starts with its
-// burst token. OpenTofu moves from walk to walk fast enough to show it.
-const rateSlack = 2
-
-// The limit is checked on when the requests reached the server, not on how
-// long the test took: a slow machine only spreads them further.
-func TestAccProvider_requestsPerSecondHoldsRate(t *testing.T) {
-	const rps = 20
-	emu, url, stamps := newStampedEmulator(t)
-	providerHCL := fmt.Sprintf("provider \"l2msg\" {\n  base_url = %q\n  api_key  = %q\n  requests_per_second = %d\n}\n", url, testAPIKey, rps)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy: func(s *terraform.State) error {
-			if err := checkDestroyed(emu)(s); err != nil {
-				return err
+	twenty := 20.0
+	for _, tt := range []struct {
+		name  string
+		block *float64
+		env   string
+		want  float64
+	}{
+		{"none", nil, "", 0},
+		{"block", &twenty, "", 20},
+		{"environment", nil, "10", 10},
+		{"block over environment", &twenty, "10", 20},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(EnvRequestsPerSecond, tt.env)
+			c, diags := configure(tt.block)
+			if diags.HasError() {
+				t.Fatal(diags)
 			}
-			most, total := stamps.maxInWindow(time.Second)
-			// Unlimited, the ten creates alone would land together.
-			if total <= rps+1 {
-				return fmt.Errorf("only %d requests: too few to test a limit of %d/s", total, rps)
+			if got := c.RequestsPerSecond(); got != tt.want {
+				t.Errorf("the client's limit is %v/s, want %v", got, tt.want)
 			}
-			if most > rps+rateSlack {
-				return fmt.Errorf("%d requests arrived within one second, limit %d/s (burst 1)", most, rps)
-			}
-			return nil
-		},
-		Steps: []resource.TestStep{{Config: fleetConfig(providerHCL, 10)}},
-	})
+		})
+	}
 }
 
 func TestAccProvider_requestsPerSecondRejected(t *testing.T) {
@@ -267,24 +247,4 @@ func TestAccProvider_requestsPerSecondRejected(t *testing.T) {
 	if st := emu.Stats(); st.Total != 0 {
 		t.Fatalf("a rejected rate reached the server: %d requests (%v)", st.Total, st.ByRoute)
 	}
-}
-
-// The environment variable applies when the block leaves the attribute out.
-func TestAccProvider_requestsPerSecondFromEnv(t *testing.T) {
-	const rps = 10
-	emu, url, stamps := newStampedEmulator(t)
-	t.Setenv(EnvRequestsPerSecond, fmt.Sprint(rps))
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy: func(s *terraform.State) error {
-			if err := checkDestroyed(emu)(s); err != nil {
-				return err
-			}
-			if most, total := stamps.maxInWindow(time.Second); total <= rps+1 || most > rps+rateSlack {
-				return fmt.Errorf("%d of %d requests within one second, limit %d/s from %s", most, total, rps, EnvRequestsPerSecond)
-			}
-			return nil
-		},
-		Steps: []resource.TestStep{{Config: fleetConfig(providerBlock(url), 6)}},
-	})
 }

@@ -379,3 +379,37 @@ func TestInstanceForWriteSaysWhatIsMissing(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryRequiredStringRefusesBlank: a required string the user left
+// as white space is a mistake the server turns into a bare error (or,
+// worse, accepts): every one is refused at plan, in every schema.
+func TestEveryRequiredStringRefusesBlank(t *testing.T) {
+	ctx := context.Background()
+	var wrong []string
+	n := 0
+	for key, schema := range servedFrameworkSchemas(t) {
+		for _, a := range walkAttributes(key, schema) {
+			req, ok := a.attr.(interface{ IsRequired() bool })
+			if _, isString := a.attr.(interface{ StringValidators() []validator.String }); !ok || !isString || !req.IsRequired() {
+				continue
+			}
+			n++
+			for _, s := range []string{"", "   "} {
+				refused := false
+				for _, v := range a.validators(ctx) {
+					refused = refused || len(v.check(s)) > 0
+				}
+				if !refused {
+					wrong = append(wrong, fmt.Sprintf("%s accepts %q", a.id, s))
+				}
+			}
+		}
+	}
+	slices.Sort(wrong)
+	for _, w := range wrong {
+		t.Error(w)
+	}
+	if n < 20 {
+		t.Fatalf("the walk found only %d required strings", n)
+	}
+}

@@ -2,11 +2,13 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"net"
 	"net/url"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strings"
 	"time"
@@ -183,4 +185,120 @@ func (v1OnlyEventsValidator) ValidateSet(ctx context.Context, req validator.SetR
 					"refuse: the apply fails with 400 on a v2 server. Remove it unless your server is v1.", req.Path, e.ValueString()))
 		}
 	}
+}
+
+// jid accepts what the server can match in an ignore list. The server
+// compares each entry with the chat's JID as a whole string, except two
+// entries it reads as "all of them": `@g.us` (every group) and
+// `@s.whatsapp.net` (every contact). A phone number without its domain,
+// a leading `+` or WhatsApp Web's `@c.us` never matches anything, so they
+// are refused rather than silently ignored.
+func jid() validator.String { return jidValidator{} }
+
+var jidPattern = regexp.MustCompile(`^(([0-9]+(-[0-9]+)?)?@(s\.whatsapp\.net|g\.us)|[0-9]+@(lid|newsletter)|[0-9A-Za-z]+@broadcast)$`)
+
+type jidValidator struct{}
+
+func (jidValidator) Description(context.Context) string {
+	return "must be a WhatsApp JID: `<number>@s.whatsapp.net`, `<id>@g.us`, `<id>@lid`, `<id>@newsletter` or " +
+		"`<id>@broadcast`; `@g.us` alone stands for every group and `@s.whatsapp.net` alone for every contact"
+}
+
+func (v jidValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v jidValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if jidPattern.MatchString(s) {
+		return
+	}
+	hint := ""
+	switch {
+	case strings.TrimSpace(s) == "":
+		hint = " It is empty."
+	case strings.HasPrefix(s, "+"):
+		hint = " Leave out the +: the number starts with the country code."
+	case !strings.Contains(s, "@"):
+		hint = fmt.Sprintf(" A contact is %s@s.whatsapp.net, a group …@g.us.", s)
+	case strings.HasSuffix(s, "@c.us"):
+		hint = " @c.us is WhatsApp Web's form; the server uses @s.whatsapp.net."
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid JID",
+		fmt.Sprintf("Attribute %s: %q %s; the server matches entries as whole JIDs, so this one would never match.%s",
+			req.Path, s, v.Description(ctx), hint))
+}
+
+// jsRegexProblem says why the server refuses a regex trigger, or "" when
+// it accepts it or the provider cannot tell. The server compiles the value
+// with JavaScript's new RegExp(value) (no flags) on every message, and a
+// value it cannot compile makes the bot never answer. Go's parser is used
+// as a judge only where the two languages agree: a pattern Go refuses is
+// refused only for a fault JavaScript refuses too (an unclosed group or
+// class, a stray `)`, a quantifier with nothing to repeat, a trailing
+// backslash, a reversed range of plain characters, an unknown `(?…)`
+// group); what JavaScript has and Go lacks (lookaround, backreferences,
+// \u escapes, identity escapes like \y, `[]`, repeat counts over 1000)
+// passes. A pattern Go accepts is refused only for Go and Perl syntax that
+// no JavaScript accepts: inline flags `(?i)` and `(?P<name>…)`.
+func jsRegexProblem(p string) string {
+	_, err := syntax.Parse(p, syntax.Perl)
+	if err == nil {
+		if bad := goOnlyGroup(p); bad != "" {
+			return fmt.Sprintf("%s is Go and Perl syntax that JavaScript's RegExp refuses", bad)
+		}
+		return ""
+	}
+	var se *syntax.Error
+	if !errors.As(err, &se) {
+		return ""
+	}
+	switch se.Code {
+	case syntax.ErrMissingParen, syntax.ErrUnexpectedParen, syntax.ErrTrailingBackslash,
+		syntax.ErrMissingRepeatArgument, syntax.ErrInvalidRepeatOp:
+	case syntax.ErrMissingBracket:
+		// JavaScript's [] (nothing) and [^] (anything) are Go's errors.
+		if strings.Contains(p, "[]") || strings.Contains(p, "[^]") {
+			return ""
+		}
+	case syntax.ErrInvalidCharRange:
+		// [\w-a] is a range error in Go, three members in JavaScript.
+		if strings.Contains(se.Expr, `\`) {
+			return ""
+		}
+	case syntax.ErrInvalidPerlOp:
+		// Lookahead, lookbehind and named groups are JavaScript's.
+		if strings.HasPrefix(se.Expr, "(?=") || strings.HasPrefix(se.Expr, "(?!") || strings.HasPrefix(se.Expr, "(?<") {
+			return ""
+		}
+	default:
+		return ""
+	}
+	return se.Error()
+}
+
+var inlineFlags = regexp.MustCompile(`^\(\?[imsU-]+\)`)
+
+// goOnlyGroup finds an inline flag group or a (?P<name> group outside a
+// character class, as JavaScript reads classes and escapes.
+func goOnlyGroup(p string) string {
+	inClass := false
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case c == '\\':
+			i++
+		case inClass:
+			inClass = c != ']'
+		case c == '[':
+			inClass = true
+		case strings.HasPrefix(p[i:], "(?P"):
+			return "(?P"
+		case c == '(':
+			if m := inlineFlags.FindString(p[i:]); m != "" {
+				return m
+			}
+		}
+	}
+	return ""
 }
