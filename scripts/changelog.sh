@@ -20,10 +20,9 @@ fail() {
   exit 1
 }
 
+# Built once per machine and pin, or linked from there (GNUmakefile).
 changie=bin/changie
-if [ ! -x "$changie" ] || [ tools/go.mod -nt "$changie" ] || [ tools/go.sum -nt "$changie" ]; then
-  go -C tools build -o "../$changie" github.com/miniscruff/changie
-fi
+"${MAKE:-make}" --no-print-directory -s "$changie"
 
 generate() {
   local next

@@ -86,6 +86,9 @@ type Client struct {
 	// nameFreeWait bounds the retries of a create of a name this client saw
 	// deleted (see createFreedName); tests change it.
 	nameFreeWait time.Duration
+	// settingsRows serializes the writes that race for a chatbot kind's
+	// settings row (settings_row.go).
+	settingsRows settingsRowLocks
 }
 
 // New validates cfg and returns a Client.

@@ -76,50 +76,62 @@ func badInputs(url string) []badInput {
 }
 
 // TestAccInstance_badInputRejectedAtPlan: every invalid configuration fails
-// at plan with the attribute named, and nothing reaches the server.
+// at plan with the attribute named, and nothing reaches the server. The
+// cases run in parallel.
 func TestAccInstance_badInputRejectedAtPlan(t *testing.T) {
+	t.Parallel()
+	runBadInputs(t, false)
+}
+
+// TestAccInstance_badEnvironmentRejectedAtPlan: the same for the provider's
+// environment variables. They change the process, which the in-process
+// provider reads, so these cases run one at a time, in a test of their own
+// that does not hold the others back.
+func TestAccInstance_badEnvironmentRejectedAtPlan(t *testing.T) {
+	runBadInputs(t, true)
+}
+
+// runBadInputs runs the cases of badInputs that set environment variables,
+// or those that do not.
+func runBadInputs(t *testing.T, withEnv bool) {
 	emu, url := newEmulator(t, emulator.Options{})
-	cases := badInputs(url)
-	if len(cases) < 20 {
+	var cases []badInput
+	for _, tc := range badInputs(url) {
+		if (tc.env != nil) == withEnv {
+			cases = append(cases, tc)
+		}
+	}
+	if least := map[bool]int{false: 20, true: 5}[withEnv]; len(cases) < least {
 		t.Fatalf("only %d bad inputs", len(cases))
 	}
-	run := func(t *testing.T, tc badInput, test func(*testing.T, resource.TestCase)) {
-		provider := tc.provider
-		if provider == "" {
-			provider = providerBlock(url)
+	// Parallel cases run after this function returns.
+	t.Cleanup(func() {
+		if st := emu.Stats(); st.Total != 0 {
+			t.Errorf("bad input reached the server: %d requests, %d mutating (%v)", st.Total, st.Mutating, st.ByRoute)
 		}
-		test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProviders,
-			Steps: []resource.TestStep{{
-				Config:   provider + "resource \"l2msg_instance\" \"test\" {\n  " + tc.body + "\n}\n",
-				PlanOnly: true,
-				// terraform wraps long messages: any space may be a newline.
-				ExpectError: regexp.MustCompile(strings.ReplaceAll(tc.want, " ", `\s+`)),
-			}},
-		})
-	}
-	// Cases with environment variables change the process, which the
-	// in-process provider reads: they run one at a time, first.
+	})
 	for _, tc := range cases {
-		if tc.env != nil {
-			t.Run(tc.name, func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
+			provider := tc.provider
+			if provider == "" {
+				provider = providerBlock(url)
+			}
+			test := resource.ParallelTest
+			if withEnv {
 				for k, v := range tc.env {
 					t.Setenv(k, v)
 				}
-				run(t, tc, func(t *testing.T, c resource.TestCase) { resource.Test(t, c) })
-			})
-		}
-	}
-	t.Run("config", func(t *testing.T) {
-		for _, tc := range cases {
-			if tc.env == nil {
-				t.Run(tc.name, func(t *testing.T) {
-					run(t, tc, func(t *testing.T, c resource.TestCase) { resource.ParallelTest(t, c) })
-				})
+				test = resource.Test
 			}
-		}
-	})
-	if st := emu.Stats(); st.Total != 0 {
-		t.Fatalf("bad input reached the server: %d requests, %d mutating (%v)", st.Total, st.Mutating, st.ByRoute)
+			test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				Steps: []resource.TestStep{{
+					Config:   provider + "resource \"l2msg_instance\" \"test\" {\n  " + tc.body + "\n}\n",
+					PlanOnly: true,
+					// terraform wraps long messages: any space may be a newline.
+					ExpectError: regexp.MustCompile(strings.ReplaceAll(tc.want, " ", `\s+`)),
+				}},
+			})
+		})
 	}
 }

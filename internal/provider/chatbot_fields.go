@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -83,9 +84,12 @@ var (
 			"`trigger_operator` and `trigger_value`), `advanced` (the expression in `trigger_value`) or `none` (every message, " +
 			"like `all`, without the one-per-kind rule)."}
 	triggerOperatorField = field{name: "trigger_operator", wire: "triggerOperator", noClear: true, oneOf: []string{"equals", "contains", "startsWith", "endsWith", "regex"},
-		desc: "How a `keyword` trigger matches `trigger_value`; required with `keyword`, not allowed with other trigger types."}
+		desc: "How a `keyword` trigger matches `trigger_value`: `equals` (the whole message), `contains`, `startsWith`, `endsWith`, " +
+			"or `regex` (`trigger_value` is a JavaScript regular expression, used without flags; a syntax error the provider can " +
+			"recognise, such as an unclosed group or Go's inline `(?i)`, is refused at plan). " +
+			"Required with `keyword`, not allowed with other trigger types."}
 	triggerValueField = field{name: "trigger_value", wire: "triggerValue", noClear: true,
-		desc: "The keyword (with `keyword`) or the expression, such as `contains:price,cost` (with `advanced`); required with " +
+		desc: "The keyword or regular expression (with `keyword`) or the expression, such as `contains:price,cost` (with `advanced`); required with " +
 			"those two, not allowed with `all` and `none`. No two bots of a kind in an instance may have the same trigger."}
 
 	commonBotFields = []field{
@@ -101,8 +105,9 @@ var (
 		{name: "keep_open", wire: "keepOpen", typ: fBool, serverFilled: true, desc: "Whether a conversation stays open (paused, not closed) when it ends."},
 		{name: "debounce_time", wire: "debounceTime", typ: fInt, serverFilled: true, desc: "Seconds to wait for more messages before passing them to the bot together."},
 		{name: "ignore_jids", wire: "ignoreJids", typ: fStrings, def: []string{}, elem: jid(),
-			desc: "Chats the bot ignores, by JID (`5511999999999@s.whatsapp.net`, or a group's `…@g.us`). Defaults to none; " +
-				"always sent, so the kind's default `ignore_jids` is not inherited."},
+			desc: "Chats the bot ignores, by JID: `5511999999999@s.whatsapp.net` for a contact, `…@g.us` for a group; `@g.us` alone " +
+				"stands for every group and `@s.whatsapp.net` alone for every contact. Defaults to none; always sent, so the kind's " +
+				"default `ignore_jids` is not inherited (the server still ignores the chats listed there for every bot of the kind)."},
 		{name: "split_messages", wire: "splitMessages", typ: fBool, serverFilled: true, desc: "Whether a long answer is sent as several messages."},
 		{name: "time_per_char", wire: "timePerChar", typ: fInt, serverFilled: true, desc: "Milliseconds of typing simulated per character of an answer, with `split_messages`."},
 	}
@@ -130,9 +135,14 @@ func (f field) attrType() attr.Type {
 	return types.StringType
 }
 
-// description completes a field's text with what the schema implies.
+// description completes a field's text with what the schema implies:
+// the allowed values, from the same list the validator checks, when the
+// text does not already name each of them.
 func (f field) description() string {
 	d := f.desc
+	if f.oneOf != nil && slices.ContainsFunc(f.oneOf, func(v string) bool { return !strings.Contains(d, "`"+v+"`") }) {
+		d += " One of `" + strings.Join(f.oneOf, "`, `") + "`."
+	}
 	if f.serverFilled {
 		d += " Left out, the server fills it in from the kind's default settings (`l2msg_<kind>_settings`) when the bot is created, and keeps it afterwards."
 	}

@@ -60,7 +60,7 @@ resource "l2msg_instance" "other" {
 func TestAccChatbot_instanceLifecycle(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
 	var botID string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkDestroyed(emu),
 		Steps: []resource.TestStep{
@@ -167,7 +167,7 @@ resource "l2msg_typebot_settings" "s" {
   instance_name = l2msg_instance.i.instance_name
 }
 `
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkDestroyed(emu),
 		Steps: []resource.TestStep{
@@ -210,7 +210,7 @@ resource "l2msg_n8n_bot" "b" {
   webhook_url      = "https://n8n.example.com/hook"
 }
 `
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkDestroyed(emu),
 		Steps: []resource.TestStep{{

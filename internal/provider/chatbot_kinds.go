@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"strings"
+
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/l2msg/terraform-provider-l2msg/internal/client"
@@ -14,6 +16,8 @@ type botKind struct {
 	resource, settings string
 	// title names the kind in messages and docs.
 	title string
+	// does says how a bot of the kind answers, for the page's first sentence.
+	does string
 	// fields are the kind's own attributes.
 	fields []field
 	// dupCreate and dupUpdate are the JSON fields the server requires to
@@ -28,6 +32,7 @@ type botKind struct {
 var (
 	typebotKind = &botKind{
 		api: client.Typebot, resource: "typebot", settings: "typebot_settings", title: "Typebot",
+		does: "by running a Typebot flow",
 		fields: []field{
 			urlField("url", "url", "the Typebot server (the viewer)", true, 500),
 			{name: "typebot", wire: "typebot", required: true, limit: 100, desc: "The public id of the Typebot flow."},
@@ -36,9 +41,11 @@ var (
 	}
 	openaiKind = &botKind{
 		api: client.OpenAI, resource: "openai_bot", settings: "openai_settings", title: "OpenAI bot",
+		does: "with an OpenAI assistant or chat model, through an `l2msg_openai_credential`",
 		fields: []field{
 			{name: "openai_creds_id", wire: "openaiCredsId", required: true, replace: true,
-				desc: "The id of the `l2msg_openai_credential` the bot uses. The server deletes a bot with its credential, so a new credential means a new bot."},
+				desc: "The id of the `l2msg_openai_credential` the bot uses, a credential of the same instance: another instance's is " +
+					"refused before anything is sent. The server deletes a bot with its credential, so a new credential means a new bot."},
 			{name: "bot_type", wire: "botType", required: true, oneOf: []string{"assistant", "chatCompletion"},
 				desc: "`assistant` (an OpenAI assistant, `assistant_id`) or `chatCompletion` (a model, `model` and `max_tokens`)."},
 			{name: "assistant_id", wire: "assistantId", limit: 255, desc: "The OpenAI assistant's id; required with `bot_type = \"assistant\"`."},
@@ -66,13 +73,15 @@ var (
 		},
 		settingsFields: []field{
 			{name: "openai_creds_id", wire: "openaiCredsId", required: true,
-				desc: "The `l2msg_openai_credential` the defaults use. The server can move this link to another credential but never clear it, " +
+				desc: "The id of the `l2msg_openai_credential` the defaults use, a credential of the same instance: another instance's " +
+					"is refused before anything is sent. The server can move this link to another credential but never clear it, " +
 					"and refuses to delete a credential the defaults use."},
 			{name: "speech_to_text", wire: "speechToText", typ: fBool, def: false, desc: "Whether voice messages are transcribed for the bots. Defaults to `false`."},
 		},
 	}
 	difyKind = &botKind{
 		api: client.Dify, resource: "dify_bot", settings: "dify_settings", title: "Dify bot",
+		does: "by passing them to a Dify app",
 		fields: []field{
 			{name: "bot_type", wire: "botType", required: true, oneOf: []string{"chatBot", "textGenerator", "agent", "workflow"},
 				desc: "The kind of Dify app: `chatBot`, `textGenerator`, `agent` or `workflow`."},
@@ -83,11 +92,13 @@ var (
 	}
 	flowiseKind = &botKind{
 		api: client.Flowise, resource: "flowise_bot", settings: "flowise_settings", title: "Flowise bot",
+		does:      "by passing them to a Flowise flow",
 		fields:    []field{urlField("api_url", "apiUrl", "the Flowise prediction endpoint", true, 255), apiKeyField("Flowise")},
 		dupCreate: []string{"apiUrl", "apiKey"},
 	}
 	n8nKind = &botKind{
 		api: client.N8n, resource: "n8n_bot", settings: "n8n_settings", title: "n8n bot",
+		does: "by passing them to an n8n workflow's webhook",
 		fields: []field{
 			urlField("webhook_url", "webhookUrl", "the n8n workflow's webhook", true, 255),
 			{name: "basic_auth_user", wire: "basicAuthUser", limit: 255, desc: "The user of the webhook's basic authentication."},
@@ -99,11 +110,13 @@ var (
 	}
 	evoaiKind = &botKind{
 		api: client.EvoAI, resource: "evoai_bot", settings: "evoai_settings", title: "EvoAI bot",
+		does:      "by passing them to an EvoAI agent",
 		fields:    []field{urlField("agent_url", "agentUrl", "the EvoAI agent", true, 255), apiKeyField("EvoAI")},
 		dupCreate: []string{"agentUrl", "apiKey"},
 	}
 	evolutionKind = &botKind{
 		api: client.EvolutionBot, resource: "evolution_bot", settings: "evolution_bot_settings", title: "Evolution bot",
+		does:      "by passing each one to your own API (`api_url`), whose answer it sends back",
 		fields:    []field{urlField("api_url", "apiUrl", "the bot's API, which receives each message and answers it", true, 255), apiKeyField("the bot's API")},
 		dupUpdate: []string{"apiUrl", "apiKey"},
 	}
@@ -131,4 +144,12 @@ func chatbotResources() []func() resource.Resource {
 		)
 	}
 	return append(out, NewOpenAICredentialResource)
+}
+
+// article is "a" or "an" for a title: "an OpenAI bot", "an n8n bot".
+func article(title string) string {
+	if title != "" && strings.ContainsRune("AEIOUaeiou", rune(title[0])) || strings.HasPrefix(title, "n8n") {
+		return "An"
+	}
+	return "A"
 }

@@ -53,12 +53,14 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 		maps.Copy(attrs, f.schemaAttributes())
 	}
 	resp.Schema = schema.Schema{
-		Description: fmt.Sprintf("A %s of an instance (`%s` routes). The server fills the behaviour fields left out of the "+
-			"configuration from the kind's defaults (`l2msg_%s`). Before a create or an update, the provider reads the instance's "+
+		Description: fmt.Sprintf("%s %s in an instance: it answers the instance's WhatsApp messages that match its trigger "+
+			"(`trigger_type`) %s. The server fills the behaviour fields left out of the configuration from the kind's defaults "+
+			"(`l2msg_%s`). Before a create or an update, the provider reads the instance's "+
 			"%ss and refuses, naming the other bot, a second enabled `all` bot or a trigger another bot already has, as the server "+
-			"would with a bare error, and gives the `terraform import` command that adopts it. A %s of the instance with every configured "+
+			"would with a bare error, and gives the `terraform import` command that adopts it. %s %s of the instance with every configured "+
 			"value of this one (what an interrupted create, or one whose answer was lost, leaves) is adopted with a warning instead "+
-			"of being created a second time. Import with `INSTANCE_NAME/BOT_ID`.", r.kind.title, "/"+r.kind.api.Prefix, r.kind.settings, r.kind.title, r.kind.title),
+			"of being created a second time. The server's routes are `/%s/…`. Import with `INSTANCE_NAME/BOT_ID`.",
+			article(r.kind.title), r.kind.title, r.kind.does, r.kind.settings, r.kind.title, article(r.kind.title), r.kind.title, r.kind.api.Prefix),
 		Attributes: attrs,
 	}
 }
@@ -209,8 +211,6 @@ func (r *botResource) body(ctx context.Context, plan, config botValues, update b
 // fromBot is the state for the server's row; prior supplies what the
 // server does not return (write-only versions, the instance name).
 func (r *botResource) fromBot(prior botValues, bot *client.Bot) (botValues, error) {
-	// An import starts from the id alone: nothing else is known yet.
-	importing := isNullValue(prior["trigger_type"])
 	v := maps.Clone(prior)
 	v["id"] = types.StringValue(bot.ID)
 	v["instance_id"] = optionalString(bot.InstanceID)
@@ -220,7 +220,7 @@ func (r *botResource) fromBot(prior botValues, bot *client.Bot) (botValues, erro
 			plain, _ := prior[f.name].(types.String)
 			version, _ := prior[f.name+"_wo_version"].(types.Int64)
 			server, _ := bot.Fields[f.wire].(string)
-			v[f.name] = secretFromServer(plain, version, server, importing)
+			v[f.name] = secretFromServer(plain, version, server)
 			continue
 		}
 		val, err := f.fromWire(bot.Fields[f.wire])
@@ -240,19 +240,6 @@ func (r *botResource) fromBot(prior botValues, bot *client.Bot) (botValues, erro
 	return v, nil
 }
 
-// secrets are the values of the secret attributes and their write-only
-// twins, for the log masks.
-func (v botValues) secrets(context.Context) []string {
-	var out []string
-	for name, val := range v {
-		if s, ok := val.(types.String); ok && (strings.HasSuffix(name, "api_key") || strings.HasSuffix(name, "_pass") ||
-			strings.HasSuffix(name, "_wo")) && s.ValueString() != "" {
-			out = append(out, s.ValueString())
-		}
-	}
-	return out
-}
-
 func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	defer memberIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	plan, diags := getValues(ctx, req.Plan.Get)
@@ -262,7 +249,6 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx, plan, config)
 	name := stringOf(plan["instance_name"])
 	if !r.checkLink(ctx, plan, name, &resp.Diagnostics) {
 		return
@@ -305,6 +291,7 @@ func (r *botResource) createOrAdopt(ctx context.Context, name string, body map[s
 		id:        func(b *client.Bot) string { return b.ID },
 		identical: func(b *client.Bot) bool { return b.Has(body) },
 		check:     func(diags *diag.Diagnostics) bool { return r.refuseConflict(name, bots, "", body, diags) },
+		claims:    r.claims,
 		create: func(ctx context.Context) (*client.Bot, bool, error) {
 			return r.client.CreateBotOrAdopt(ctx, r.kind.api, name, body, before)
 		},
@@ -353,7 +340,6 @@ func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx, prior)
 	name, id := stringOf(prior["instance_name"]), stringOf(prior["id"])
 	bots, err := r.client.ListBots(ctx, r.kind.api, name)
 	if client.IsNotFound(err) {
@@ -378,10 +364,22 @@ func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		return
 	}
 	resp.Diagnostics.Append(setValues(ctx, &resp.State, r.attrTypes(), state)...)
+	// An import starts from the id alone: nothing else is known yet.
+	importing := isNullValue(prior["trigger_type"])
+	server := map[string]string{}
+	for _, f := range r.fields() {
+		if f.secret {
+			server[f.name], _ = bots[i].Fields[f.wire].(string)
+		}
+	}
+	resp.Diagnostics.Append(rememberServerSecrets(ctx, resp.Private, resp.State, importing, server)...)
 }
 
 func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer memberIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
+	if adoptImportedSecrets(ctx, req, resp) {
+		return
+	}
 	plan, diags := getValues(ctx, req.Plan.Get)
 	resp.Diagnostics.Append(diags...)
 	config, diags := getValues(ctx, req.Config.Get)
@@ -391,7 +389,6 @@ func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx, plan, config, prior)
 	name, id := stringOf(prior["instance_name"]), stringOf(prior["id"])
 	if !r.checkLink(ctx, plan, name, &resp.Diagnostics) {
 		return
@@ -420,7 +417,6 @@ func (r *botResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx, prior)
 	name, id := stringOf(prior["instance_name"]), stringOf(prior["id"])
 	err := r.client.DeleteBot(ctx, r.kind.api, name, id)
 	if err == nil || client.IsNotFound(err) {
@@ -472,7 +468,7 @@ func (r *botResource) addWriteError(ctx context.Context, diags *diag.Diagnostics
 	summary := fmt.Sprintf("Could not %s %s in instance %q", action, r.kind.title, name)
 	detail := r.describe(err)
 	msg := client.ServerMessage(err)
-	if client.IsRuleAnswer(err) && strings.HasPrefix(msg, "Error ") {
+	if client.IsRuleAnswer(err) && strings.HasPrefix(msg, "Error ") && msg != errDefaultSettings {
 		bots, lerr := r.client.ListBots(ctx, r.kind.api, name)
 		switch {
 		case lerr != nil:
@@ -488,14 +484,14 @@ func (r *botResource) addWriteError(ctx context.Context, diags *diag.Diagnostics
 				"its column allows or a credential of another instance."
 		}
 	}
-	if hint := ruleHint(msg); hint != "" {
+	if hint := ruleHint(r.kind, msg); hint != "" {
 		detail += "\n\n" + hint
 	}
 	diags.AddError(summary, detail+createFailedNote("bot", err))
 }
 
 // ruleHint says what to change for the server's rule messages.
-func ruleHint(msg string) string {
+func ruleHint(k *botKind, msg string) string {
 	switch {
 	case strings.Contains(msg, "Trigger already exists"):
 		return "Another bot of this kind in the instance has the same trigger (even a disabled one, or one whose trigger type no longer uses it)."
@@ -503,8 +499,28 @@ func ruleHint(msg string) string {
 		return `Only one enabled bot of a kind may have trigger_type "all": disable the other one or change this trigger.`
 	case strings.Contains(msg, "already exists"):
 		return "Another bot of this kind in the instance points at the same endpoint and key."
-	case msg == "Error setting default settings":
-		return "openai_creds_id is not a credential the server knows."
+	case msg == errDefaultSettings:
+		return defaultSettingsHint(k)
 	}
 	return ""
+}
+
+// errDefaultSettings is what a bot create or a settings set answers when the
+// server could not make the kind's settings row.
+const errDefaultSettings = "Error setting default settings"
+
+// defaultSettingsHint says why the server could not make the kind's
+// settings row: another write made it at the same moment (this provider
+// sends its own one at a time, see client/settings_row.go), or for OpenAI
+// a credential the row cannot link to.
+func defaultSettingsHint(k *botKind) string {
+	hint := fmt.Sprintf("The server makes an instance's %s defaults (l2msg_%s) on the first write that needs them, and gives this "+
+		"answer when another write of the same instance and kind made them at the same moment: another program or Terraform run "+
+		"creating a %s or setting those defaults in this instance at once. Nothing was created or changed: run terraform apply again.",
+		k.title, k.settings, k.title)
+	if k == openaiKind {
+		hint += " It also gives it when openai_creds_id is not a credential the server knows, or is one that another instance's " +
+			"OpenAI defaults use."
+	}
+	return hint
 }

@@ -150,7 +150,7 @@ resource "l2msg_instance_pusher" "p" {
 }
 `, e("é", 255), e("é", 100), e("é", 100), e("é", 60), e("é", 100), e("é", 100), e("é", 100),
 		e("é", 100), e("é", 100), e("é", 100), e("é", 100))
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
 			Config:             config,
@@ -212,7 +212,7 @@ func TestAccChatbot_crossBotRules(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
 	updates := func() int { return emu.Stats().ByRoute["PUT /typebot/update/:id/:name"] }
 	var putsBefore int
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkDestroyed(emu),
 		Steps: []resource.TestStep{
@@ -268,7 +268,7 @@ func TestAccChatbot_crossBotRules(t *testing.T) {
 // it becomes an "all" bot, and still counts it; the message says so.
 func TestAccChatbot_staleTrigger(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkDestroyed(emu),
 		Steps: []resource.TestStep{
@@ -325,5 +325,27 @@ func TestChatbotCollapsedUpdateErrorIsExplained(t *testing.T) {
 	r.addWriteError(ctx, &diags, "update", "x", two.ID, body("three"), err)
 	if got := diagSummary(diags); !strings.Contains(got, "deleted outside Terraform") {
 		t.Fatalf("diagnostic: %s", got)
+	}
+}
+
+// "Error setting default settings" means the settings row's race for every
+// kind, and for OpenAI also a credential the row cannot link to; only
+// OpenAI's explanation names openai_creds_id.
+func TestChatbotDefaultSettingsErrorIsExplained(t *testing.T) {
+	for _, k := range botKinds {
+		err := &client.APIError{StatusCode: 500, Method: "POST", Path: "/" + k.api.Prefix + "/create/x",
+			Messages: []string{"Error setting default settings"}, Enveloped: true}
+		var diags diag.Diagnostics
+		(&botResource{kind: k}).addWriteError(context.Background(), &diags, "create", "x", "", nil, err)
+		got := diagSummary(diags)
+		if !strings.Contains(got, "at the same moment") || !strings.Contains(got, "l2msg_"+k.settings) {
+			t.Errorf("%s: the race is not explained: %s", k.title, got)
+		}
+		if names := strings.Contains(got, "openai_creds_id"); names != (k == openaiKind) {
+			t.Errorf("%s: names openai_creds_id %v: %s", k.title, names, got)
+		}
+		if strings.Contains(got, "No other bot of the instance conflicts") {
+			t.Errorf("%s: explained as a rule: %s", k.title, got)
+		}
 	}
 }

@@ -36,6 +36,16 @@ var builtinDefaults = map[string]any{
 	"time_per_char": int64(0),
 }
 
+// settingsDescs are the settings' own texts where a bot's would be wrong.
+var settingsDescs = map[string]string{
+	// The server checks this list on every message before it picks a bot;
+	// bots made by this provider always send their own list.
+	"ignore_jids": "Chats that no bot of the kind in the instance answers, by JID: `5511999999999@s.whatsapp.net` for a contact, " +
+		"`…@g.us` for a group; `@g.us` alone stands for every group and `@s.whatsapp.net` alone for every contact. The server " +
+		"checks this list before it looks for a bot. It is also the list a bot created without one starts with, which only " +
+		"bots made outside Terraform are: a bot resource always sends its own `ignore_jids`.",
+}
+
 // fallbackField is the settings' fallback bot, read and written as fallbackId.
 var fallbackField = field{name: "fallback_id", wire: "fallbackId", limit: 100,
 	desc: "The id of a bot of the same kind in this instance that answers messages no other bot's trigger matches. Checked against the instance's bots before it is sent."}
@@ -57,7 +67,12 @@ func (r *botSettingsResource) fields() []field {
 		if !ok {
 			continue
 		}
-		f.desc = "Default for the kind's bots that leave it out: " + f.desc + fmt.Sprintf(" Defaults to `%v` (the server's built-in value).", defaultText(def))
+		if d, ok := settingsDescs[f.name]; ok {
+			f.desc = d
+		} else {
+			f.desc = "Default for the kind's bots that leave it out: " + f.desc
+		}
+		f.desc += fmt.Sprintf(" Defaults to `%v` (the server's built-in value).", defaultText(def))
 		f.serverFilled, f.def = false, def
 		out = append(out, f)
 	}
@@ -87,8 +102,9 @@ func (r *botSettingsResource) Schema(_ context.Context, _ resource.SchemaRequest
 		maps.Copy(attrs, f.schemaAttributes())
 	}
 	resp.Schema = schema.Schema{
-		Description: fmt.Sprintf("The default settings of an instance's %ss (`/%s/settings`): what a bot leaves out is taken from "+
-			"here when it is created. The server keeps one row per instance, made by itself with the first bot if not before: "+
+		Description: fmt.Sprintf("The defaults of an instance's %ss: the values a bot created without them takes, the chats no "+
+			"bot of the kind answers (`ignore_jids`) and the bot that answers what no trigger matches (`fallback_id`). The server "+
+			"keeps one row per instance (`/%s/settings`), made by itself with the first bot if not before: "+
 			"creating this resource adopts that row. Every attribute is always sent. There is no delete route: destroy resets the "+
 			"settings to the server's built-in values (those of the defaults below) and clears `fallback_id`%s. "+
 			"Import with the instance name.", r.kind.title, r.kind.api.Prefix, r.destroyNote()),
@@ -167,7 +183,6 @@ func (r *botSettingsResource) write(ctx context.Context, p tfsdk.Plan, state *tf
 	if diags.HasError() {
 		return
 	}
-	ctx = r.masked(ctx)
 	name := stringOf(plan["instance_name"])
 	link, _ := plan["instance_id"].(types.String)
 	if instanceForWrite(ctx, r.client, name, link, r.kind.title+" defaults", diags) == nil ||
@@ -190,8 +205,8 @@ func (r *botSettingsResource) write(ctx context.Context, p tfsdk.Plan, state *tf
 	got, err := r.client.SetBotSettings(ctx, r.kind.api, name, r.body(ctx, plan))
 	if err != nil {
 		detail := describeChatbotError(r.kind, err)
-		if r.kind == openaiKind && client.ServerMessage(err) == "Error setting default settings" {
-			detail += "\n\nCheck that openai_creds_id is a credential of this instance that no other instance's defaults use."
+		if client.ServerMessage(err) == errDefaultSettings {
+			detail += "\n\n" + defaultSettingsHint(r.kind)
 		}
 		diags.AddError(fmt.Sprintf("Could not set the %s defaults of instance %q", r.kind.title, name), detail)
 		return
@@ -211,7 +226,6 @@ func (r *botSettingsResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx)
 	name := stringOf(prior["instance_name"])
 	got, err := r.client.FetchBotSettings(ctx, r.kind.api, name)
 	if client.IsNotFound(err) {
@@ -244,7 +258,6 @@ func (r *botSettingsResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx)
 	name := stringOf(prior["instance_name"])
 	body := map[string]any{"fallbackId": nil}
 	for _, f := range r.fields() {

@@ -129,16 +129,9 @@ func (v *chatwootValues) set(ctx context.Context, cw client.Chatwoot, hasNumber 
 // secretFromServer decides, and auto_create, which the server does not
 // store, as it was (false after an import).
 func (m *chatwootModel) setFromServer(ctx context.Context, cw client.Chatwoot, importing, hasNumber bool) diag.Diagnostics {
-	m.Token = secretFromServer(m.Token, m.TokenWOVersion, cw.Token, importing)
+	m.Token = secretFromServer(m.Token, m.TokenWOVersion, cw.Token)
 	if importing || m.AutoCreate.IsNull() {
 		m.AutoCreate = types.BoolValue(false)
 	}
 	return m.set(ctx, cw, hasNumber)
-}
-
-func (m *chatwootModel) secrets(context.Context) []string {
-	if m == nil {
-		return nil
-	}
-	return knownStrings(m.Token)
 }

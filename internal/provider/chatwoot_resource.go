@@ -64,6 +64,9 @@ func (r *chatwootResource) Create(ctx context.Context, req resource.CreateReques
 
 func (r *chatwootResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
+	if adoptImportedSecrets(ctx, req, resp) {
+		return
+	}
 	var plan, state chatwootModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -95,7 +98,6 @@ func (r *chatwootResource) write(ctx context.Context, config tfConfig, plan *cha
 	if diags.HasError() {
 		return false
 	}
-	ctx = r.masked(ctx, secretValues{token})
 	inst := instanceForWrite(ctx, r.client, name, plan.InstanceID, chatwootKind.name, diags)
 	if inst == nil {
 		return false
@@ -121,7 +123,7 @@ func (r *chatwootResource) write(ctx context.Context, config tfConfig, plan *cha
 	}
 
 	echo, err := r.client.SetChatwoot(ctx, name, want, autoCreate)
-	if err = withoutSecrets(err, token); err != nil {
+	if err != nil {
 		if autoCreate && statusOf(err) >= 500 {
 			// The server saves, then calls Chatwoot: the configuration is
 			// there, only the inbox is missing. Recorded with auto_create
@@ -143,7 +145,6 @@ func (r *chatwootResource) write(ctx context.Context, config tfConfig, plan *cha
 	plan.WebhookURL = optionalString(echo.WebhookURL)
 	if firstSave && want.SignDelimiter != nil {
 		if _, err = r.client.SetChatwoot(ctx, name, want, false); err != nil {
-			err = withoutSecrets(err, token)
 			addChatwootWriteError(diags, action, name, err)
 			// Saved without its delimiter: recorded so, and the next plan
 			// puts it back.
@@ -187,7 +188,6 @@ func (r *chatwootResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx, &state)
 	name := state.InstanceName.ValueString()
 	inst := instanceForRead(ctx, r.client, name, chatwootKind, resp)
 	if inst == nil {
@@ -215,6 +215,7 @@ func (r *chatwootResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(rememberServerSecrets(ctx, resp.Private, resp.State, importing, map[string]string{"token": cw.Token})...)
 }
 
 func (r *chatwootResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -230,7 +231,6 @@ func (r *chatwootResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	ctx = r.masked(ctx, &state)
 	name := state.InstanceName.ValueString()
 	// Switching off still needs all seven required fields; the token is
 	// blanked so that no credential stays behind.
@@ -241,7 +241,6 @@ func (r *chatwootResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	off.Enabled = false
 	_, err := r.client.SetChatwoot(ctx, name, off, false)
-	err = withoutSecrets(err, state.secrets(ctx)...)
 	switch {
 	case err == nil, client.IsNotFound(err):
 		// Switched off, or gone with its instance.

@@ -84,8 +84,9 @@ func (r *chatwootResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 		},
 		"ignore_jids": schema.SetAttribute{
-			Description: "WhatsApp ids (JIDs) whose messages are not sent to Chatwoot, such as `120363000000000000@g.us` for a group. " +
-				"Defaults to none. Updated in place.",
+			Description: "WhatsApp ids (JIDs) whose messages are not sent to Chatwoot, such as `5511999999999@s.whatsapp.net` for a " +
+				"contact or `120363000000000000@g.us` for a group; `@g.us` alone stands for every group and `@s.whatsapp.net` alone " +
+				"for every contact. Defaults to none. Updated in place.",
 			ElementType: types.StringType,
 			Optional:    true,
 			Computed:    true,
@@ -125,7 +126,7 @@ func (r *chatwootResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 	maps.Copy(attrs, secretTwinAttributes("token", "The Chatwoot API access token (a user's or an agent bot's), at most 100 characters. One of `token` and `token_wo` is required",
 		stringvalidator.UTF8LengthBetween(1, 100)))
 	resp.Schema = schema.Schema{
-		Description: "Sends an instance's conversations to a Chatwoot inbox (`/chatwoot/set`). One per instance.\n\n" +
+		Description: "Sends an instance's conversations to a Chatwoot inbox, where agents answer them. One per instance (`/chatwoot/set`).\n\n" +
 			"Every field is sent on every change, so nothing keeps a value Terraform does not know. The server drops " +
 			"`sign_delimiter` on the first save of a configuration; the provider saves a second time then. The server " +
 			"returns the token in clear when asked: it is kept out of logs and plan output (Sensitive), and out of state with `token_wo`.\n\n" +

@@ -48,15 +48,23 @@ list "l2msg_instance" "adopt" {
 		t.Errorf("generated.tf adopts an instance the filter left out:\n%s", gen)
 	}
 	// The query file stays: plan and apply leave .tfquery.hcl files alone.
+	// Each import is an update in place that reads apikey, which an import
+	// leaves null (it cannot tell token_wo, whose key must not be stored),
+	// and sends nothing.
 	plan, err := w.Run(ctx, "plan", "-no-color")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(plan.Stdout, "Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.") {
-		t.Fatalf("the generated configuration does not plan as two imports with no change:\n%s\n%s", plan.Stdout, gen)
+	if !strings.Contains(plan.Stdout, "Plan: 2 to import, 0 to add, 2 to change, 0 to destroy.") ||
+		strings.Count(plan.Stdout, "+ apikey") != 2 || strings.Count(plan.Stdout, "+ ") != 2 || strings.Contains(plan.Stdout, " -> ") {
+		t.Fatalf("the generated configuration does not plan as two imports that only read apikey:\n%s\n%s", plan.Stdout, gen)
 	}
+	before := emu.Stats().Mutating
 	if _, err := w.Run(ctx, "apply", "-auto-approve", "-no-color"); err != nil {
 		t.Fatal(err)
+	}
+	if writes := emu.Stats().Mutating - before; writes != 0 {
+		t.Errorf("the import's apply sent %d writes", writes)
 	}
 	again, err := w.Run(ctx, "plan", "-no-color", "-detailed-exitcode")
 	if err != nil || again.ExitCode != 0 {

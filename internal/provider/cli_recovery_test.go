@@ -229,3 +229,39 @@ resource "l2msg_instance" "i" {
 		})
 	}
 }
+
+// Two resources with one configuration (the server allows two typebots
+// with trigger_type "none") each get their own bot: the second create's
+// look for an identical bot must not adopt the one the first just made.
+func TestAccRecovery_identicalResourcesGetTheirOwn(t *testing.T) {
+	ic, url := newInterceptor(t)
+	bot := func(name string) string {
+		return fmt.Sprintf(`
+resource "l2msg_typebot" %q {
+  instance_name = l2msg_instance.i.instance_name
+  url           = "https://typebot.example.com"
+  typebot       = "same"
+  trigger_type  = "none"
+}
+`, name)
+	}
+	w := cliWorkdir(t, fastRetryProviderBlock(url, 2)+`
+resource "l2msg_instance" "i" {
+  instance_name = "recover"
+}
+`+bot("a")+bot("b"))
+	// One at a time, so the second create sees the first's bot.
+	if _, err := w.Run(context.Background(), "apply", "-auto-approve", "-no-color", "-parallelism=1"); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, r := range cliState(t, w) {
+		if strings.HasPrefix(r.Address, "l2msg_typebot.") {
+			ids[str(r.Values, "id")] = true
+		}
+	}
+	if n := len(ic.emu.Chatbots("recover", "typebot")); n != 2 || len(ids) != 2 {
+		t.Errorf("the server holds %d typebots and state %d distinct ids, want 2 and 2", n, len(ids))
+	}
+	assertConvergedAndDestroy(t, ic.emu, w)
+}

@@ -112,11 +112,14 @@ func TestAccInstance_identity(t *testing.T) {
 			},
 			{
 				// import { identity = { instance_name = … } }: an import
-				// with no change to plan, and the same identity.
-				Config:          strings.Replace(fullConfig(url, "idént ity"), "qrcode            = true", "qrcode            = false", 1),
-				ResourceName:    addr,
-				ImportState:     true,
-				ImportStateKind: tfresource.ImportBlockWithResourceIdentity,
+				// with the same identity, updated in place (apikey, which an
+				// import leaves out of state, is read).
+				Config:             strings.Replace(fullConfig(url, "idént ity"), "qrcode            = true", "qrcode            = false", 1),
+				ResourceName:       addr,
+				ImportState:        true,
+				ImportStateKind:    tfresource.ImportBlockWithResourceIdentity,
+				ExpectNonEmptyPlan: true,
+				ImportPlanChecks:   importedInPlace(addr),
 			},
 		},
 	})
@@ -166,9 +169,11 @@ resource "l2msg_instance" "by_identity" {
 		Steps: []tfresource.TestStep{{
 			Config: cfg,
 			ConfigPlanChecks: tfresource.ConfigPlanChecks{
+				// Updated in place: apikey, which an import leaves out of
+				// state, is read.
 				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("l2msg_instance.by_id", plancheck.ResourceActionNoop),
-					plancheck.ExpectResourceAction("l2msg_instance.by_identity", plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction("l2msg_instance.by_id", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("l2msg_instance.by_identity", plancheck.ResourceActionUpdate),
 				},
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
@@ -235,6 +240,8 @@ func TestAccInstance_identityAfterUpgrade(t *testing.T) {
 				ResourceName:             addr,
 				ImportState:              true,
 				ImportStateKind:          tfresource.ImportBlockWithResourceIdentity,
+				ExpectNonEmptyPlan:       true,
+				ImportPlanChecks:         importedInPlace(addr),
 			},
 			// The destroy at the end takes the last configuration step's
 			// providers and configuration.
@@ -490,6 +497,10 @@ func TestAccPerInstanceResources_identity(t *testing.T) {
 					ResourceName:    tc.importAddr,
 					ImportState:     true,
 					ImportStateKind: tfresource.ImportBlockWithResourceIdentity,
+					// A secret, which an import leaves out of state, is
+					// recorded by an update in place.
+					ExpectNonEmptyPlan: hasSecretTwin(t, strings.Split(tc.importAddr, ".")[0]),
+					ImportPlanChecks:   importedInPlace(tc.importAddr),
 				})
 			}
 			tfresource.ParallelTest(t, tfresource.TestCase{

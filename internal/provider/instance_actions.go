@@ -25,10 +25,11 @@ func NewInstanceRestartAction() fwaction.Action {
 	return &instanceAction{
 		suffix: "_instance_restart",
 		verb:   "restart",
-		description: "Restarts the WhatsApp session of an instance (`POST /instance/restart`): the server closes " +
+		description: "Restarts the WhatsApp session of an instance: the server closes " +
 			"the socket and connects again with the stored session, so a paired phone stays paired. " +
 			"Use it when an instance is stuck `connecting` or stopped receiving messages. " +
-			"Fails when the instance is not connected (state `close`): there is no session to restart.",
+			"Fails when the instance is not connected (state `close`): there is no session to restart. " +
+			"The server's route is `POST /instance/restart`.",
 		call: (*client.Client).Restart,
 	}
 }
@@ -38,10 +39,11 @@ func NewInstanceLogoutAction() fwaction.Action {
 	return &instanceAction{
 		suffix: "_instance_logout",
 		verb:   "log out",
-		description: "Logs an instance out of WhatsApp (`DELETE /instance/logout`): the session ends and the phone is " +
+		description: "Logs an instance out of WhatsApp: the session ends and the phone is " +
 			"unlinked. The instance itself stays, in state `close`, with its settings and webhook; a phone must pair " +
 			"again (for example with the `l2msg_instance_connect` ephemeral resource). " +
-			"Fails when the instance is not connected (never paired, or already logged out).",
+			"Fails when the instance is not connected (never paired, or already logged out). " +
+			"The server's route is `DELETE /instance/logout`.",
 		call: (*client.Client).Logout,
 	}
 }

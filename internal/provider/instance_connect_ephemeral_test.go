@@ -227,13 +227,20 @@ ephemeral "l2msg_instance_connect" "test" {
 }
 
 func TestAccInstanceConnect_badInputRejectedAtPlan(t *testing.T) {
+	t.Parallel()
 	emu, url := newEmulator(t, emulator.Options{})
+	// The cases run in parallel, after this function returns.
+	t.Cleanup(func() {
+		if st := emu.Stats(); st.Total != 0 {
+			t.Errorf("bad input reached the server: %d requests (%v)", st.Total, st.ByRoute)
+		}
+	})
 	for name, tc := range map[string]struct{ body, want string }{
 		"slash in name":  {`instance_name = "a/b"`, `(?s)instance_name.*must not contain a slash`},
 		"plus in number": {"instance_name = \"x\"\n  number = \"+5511999999999\"", `(?s)number.*country code first`},
 	} {
 		t.Run(name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				TerraformVersionChecks:   ephemeralAvailable,
 				Steps: []resource.TestStep{{
@@ -243,8 +250,5 @@ func TestAccInstanceConnect_badInputRejectedAtPlan(t *testing.T) {
 				}},
 			})
 		})
-	}
-	if st := emu.Stats(); st.Total != 0 {
-		t.Fatalf("bad input reached the server: %d requests (%v)", st.Total, st.ByRoute)
 	}
 }

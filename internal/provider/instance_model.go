@@ -162,14 +162,17 @@ func (m *instanceModel) setQRCode(qr *client.QRCode) {
 // through token_wo must therefore never reach state, not even through the
 // computed apikey: apikey stays null for such instances, also after a
 // refresh, and is planned null whenever the configuration uses token_wo.
+// An import cannot tell whether the configuration uses token_wo, so it
+// leaves apikey null too; the plan after it asks for the key unless the
+// configuration uses token_wo (ModifyPlan), and Update reads it.
 
 // setAPIKey records the instance's key as the server reports it, unless it
-// must stay hidden: the key was set write-only (token_wo_version in state),
-// or apikey was already null in a state that is not a fresh import (the
-// instance once had a write-only key, and still has it).
+// must stay hidden: an import, the key set write-only (token_wo_version in
+// state), or apikey already null (the instance once had a write-only key,
+// and still has it, or was imported and not applied since).
 func (m *instanceModel) setAPIKey(key string, importing bool) {
 	switch {
-	case !m.TokenWOVersion.IsNull() || (!importing && m.APIKey.IsNull()):
+	case importing || !m.TokenWOVersion.IsNull() || m.APIKey.IsNull():
 		m.APIKey = types.StringNull()
 	case key != "":
 		m.APIKey = types.StringValue(key)

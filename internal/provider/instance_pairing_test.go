@@ -202,10 +202,17 @@ func TestAccInstance_waitForConnectionBoundedByCreateTimeout(t *testing.T) {
 }
 
 func TestAccInstance_waitForConnectionRejectedAtPlan(t *testing.T) {
+	t.Parallel()
 	emu, url := newEmulator(t, emulator.Options{})
+	// The cases run in parallel, after this function returns.
+	t.Cleanup(func() {
+		if st := emu.Stats(); st.Total != 0 {
+			t.Errorf("bad input reached the server: %d requests (%v)", st.Total, st.ByRoute)
+		}
+	})
 	for _, wait := range []string{"soon", "0s", "-5m", "5"} {
 		t.Run(wait, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				Steps: []resource.TestStep{{
 					Config:      waitConfig(url, "x", wait, ""),
@@ -214,9 +221,6 @@ func TestAccInstance_waitForConnectionRejectedAtPlan(t *testing.T) {
 				}},
 			})
 		})
-	}
-	if st := emu.Stats(); st.Total != 0 {
-		t.Fatalf("bad input reached the server: %d requests (%v)", st.Total, st.ByRoute)
 	}
 }
 

@@ -65,19 +65,30 @@ func (r *instanceResource) ConfigValidators(context.Context) []resource.ConfigVa
 	}
 }
 
-// ModifyPlan keeps a write-only key out of apikey from the first plan on:
-// on create, and on the plan after an import (which read the key from the
-// server, since an import has no configuration to tell it not to).
+// ModifyPlan keeps a write-only key out of apikey from the first plan on
+// (on create, and after an import), and after an import that left apikey
+// null plans it known after apply when the configuration does not use
+// token_wo: the import could not tell, the plan can.
 func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
 	}
 	var version types.Int64
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("token_wo_version"), &version)...)
-	if resp.Diagnostics.HasError() || version.IsNull() {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("apikey"), types.StringNull())...)
+	if !version.IsNull() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("apikey"), types.StringNull())...)
+		return
+	}
+	var planned types.String
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("apikey"), &planned)...)
+	imported, diags := req.Private.GetKey(ctx, serverSecretEntry("token"))
+	resp.Diagnostics.Append(diags...)
+	if planned.IsNull() && len(imported) != 0 {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("apikey"), types.StringUnknown())...)
+	}
 }
 
 func (r *instanceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -94,7 +105,6 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	ctx = r.masked(ctx, &plan)
 	webhook, diags := plan.webhook(ctx)
 	resp.Diagnostics.Append(diags...)
 	token, diags := createToken(ctx, req.Config, &plan)
@@ -296,7 +306,6 @@ func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx, &state)
 	name := state.InstanceName.ValueString()
 	if name == "" {
 		name = state.ID.ValueString()
@@ -315,11 +324,13 @@ func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, r
 	// A key set with token_wo is not in state, but the listing shows it.
 	ctx = withMasks(ctx, ri.Token)
 
+	importing := state.InstanceID.IsNull()
 	resp.Diagnostics.Append(state.readFrom(ctx, ri)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(rememberServerSecrets(ctx, resp.Private, resp.State, importing, map[string]string{"token": ri.Token})...)
 }
 
 // readFrom records what the server reports about the instance: Read's
@@ -366,7 +377,6 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	ctx = r.masked(ctx, &plan, &state)
 	name := state.InstanceName.ValueString()
 
 	// Each step that succeeds is recorded before the next one runs, so a
@@ -404,6 +414,18 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 	state.QRCode = plan.QRCode
 	state.Timeouts = plan.Timeouts
 	state.takePlannedLocals(&plan)
+	if plan.APIKey.IsUnknown() {
+		// Imported: the key is shown now that the configuration does not
+		// use token_wo (ModifyPlan).
+		inst, err := r.client.LookupInstance(ctx, name)
+		if err != nil {
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+			addAPIError(&resp.Diagnostics, "read the key of", name, err)
+			return
+		}
+		ctx = withMasks(ctx, inst.Token)
+		state.APIKey = optionalString(inst.Token)
+	}
 	// A key moved between token and token_wo is the instance's key (the
 	// plan would otherwise have replaced it): keep its hash for the next
 	// move, since apikey may now be null.
@@ -447,7 +469,6 @@ func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	ctx = r.masked(ctx, &state)
 	name := state.InstanceName.ValueString()
 
 	if !r.switchOffRemoveEvent(ctx, name, &state, &resp.Diagnostics) {

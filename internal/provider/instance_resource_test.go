@@ -123,17 +123,21 @@ func TestAccInstance_import(t *testing.T) {
 				// qrcode only exists at create time and cannot be read back,
 				// nor can what its answer held (qrcode_code, qrcode_base64 and
 				// pairing_code; "qrcode" covers the first two as a prefix).
-				ImportStateVerifyIgnore: []string{"qrcode", "pairing_code"},
+				// An import leaves apikey null: it cannot tell whether the
+				// configuration uses token_wo, whose key must not be stored.
+				ImportStateVerifyIgnore: []string{"qrcode", "pairing_code", "apikey"},
 			},
 			{
-				// an import {} block; the plan must be an import with no
-				// change. qrcode only exists at create time, so an imported
-				// instance reads it as false.
-				Config:          strings.Replace(fullConfig(url, "impórt me"), "qrcode            = true", "qrcode            = false", 1),
-				ResourceName:    addr,
-				ImportState:     true,
-				ImportStateId:   "impórt me",
-				ImportStateKind: resource.ImportBlockWithID,
+				// an import {} block; qrcode only exists at create time, so
+				// an imported instance reads it as false. The plan is an
+				// update of apikey alone (see TestAccInstance_importBlockMinimal).
+				Config:             strings.Replace(fullConfig(url, "impórt me"), "qrcode            = true", "qrcode            = false", 1),
+				ResourceName:       addr,
+				ImportState:        true,
+				ImportStateId:      "impórt me",
+				ImportStateKind:    resource.ImportBlockWithID,
+				ExpectNonEmptyPlan: true,
+				ImportPlanChecks:   importUpdatesOnlyAPIKey,
 			},
 		},
 	})
@@ -147,13 +151,26 @@ func TestAccInstance_importBlockMinimal(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: minimalConfig(url, "blocky")},
 			{
-				ResourceName:    addr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
+				// An import leaves apikey null (it cannot tell whether the
+				// configuration uses token_wo, whose key must not be stored),
+				// so the plan is an update in place that reads it, and sends
+				// nothing (TestAccImportSecretTwins).
+				ResourceName:       addr,
+				ImportState:        true,
+				ImportStateKind:    resource.ImportBlockWithID,
+				ExpectNonEmptyPlan: true,
+				ImportPlanChecks:   importUpdatesOnlyAPIKey,
 			},
 		},
 	})
 }
+
+// importUpdatesOnlyAPIKey: the plan of an instance's import block updates
+// it in place, apikey becoming known after apply.
+var importUpdatesOnlyAPIKey = resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+	plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+	plancheck.ExpectUnknownValue(addr, tfjsonpath.New("apikey")),
+}}
 
 func TestAccInstance_importUnknownName(t *testing.T) {
 	_, url := newEmulator(t, emulator.Options{})

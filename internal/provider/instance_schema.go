@@ -2,14 +2,11 @@ package provider
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/helpers/validatordiag"
@@ -174,7 +171,8 @@ func instanceSchema(ctx context.Context) schema.Schema {
 			},
 			"apikey": schema.StringAttribute{
 				Description: "The instance's own API key, which works on every route of this instance only. Null when the key " +
-					"was set with `token_wo`, since it is that write-only value. Sensitive.",
+					"was set with `token_wo`, since it is that write-only value. An import leaves it null (it cannot tell whether the " +
+					"configuration uses `token_wo`); the next apply reads it, sending nothing, unless the configuration uses `token_wo`. Sensitive.",
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -282,7 +280,7 @@ func (v tokenValidator) ValidateString(ctx context.Context, req validator.String
 	}
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid token",
 		fmt.Sprintf("Attribute %s %s, because the server uses it as the apikey header; got %d characters. "+
-			"The value is not shown: it is secret.", req.Path, v.Description(ctx), len(req.ConfigValue.ValueString())))
+			"The value is not shown: it is secret.", req.Path, v.Description(ctx), utf8.RuneCountInString(req.ConfigValue.ValueString())))
 }
 
 const tokenReplaceDoc = "Replaces the instance when the key it asks for differs from the instance's key."
@@ -323,42 +321,15 @@ func tokenWOVersionNeedsReplace(ctx context.Context, req planmodifier.Int64Reque
 }
 
 // keyHashKey is the private state entry that holds a salted hash of the
-// instance's key. apikey is null when the key was set write-only, so the
-// hash is the only way to tell, at plan, that a key moved between token_wo
-// and token is the same key: a replacement would unpair the phone.
+// instance's key (secretHash, secret_twin.go). apikey is null when the key
+// was set write-only or imported, so the hash is the only way to tell, at
+// plan, that a key moved between token_wo and token is the same key: a
+// replacement would unpair the phone.
 const keyHashKey = "key_sha256"
-
-type keyHash struct {
-	Salt   string `json:"salt"`
-	SHA256 string `json:"sha256"`
-}
-
-func hashKey(key string, salt []byte) keyHash {
-	sum := sha256.Sum256(append(append([]byte{}, salt...), key...))
-	return keyHash{Salt: hex.EncodeToString(salt), SHA256: hex.EncodeToString(sum[:])}
-}
-
-// privateState is what Create, Update and the plan modifiers share of the
-// framework's private state.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
 
 // recordKey keeps a salted hash of the instance's key in private state.
 func recordKey(ctx context.Context, private privateState, key string) diag.Diagnostics {
-	if key == "" {
-		return nil
-	}
-	salt := make([]byte, 16)
-	_, _ = rand.Read(salt) // never fails (crypto/rand)
-	b, err := json.Marshal(hashKey(key, salt))
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddError("Could not record the instance key's hash", err.Error())
-		return diags
-	}
-	return private.SetKey(ctx, keyHashKey, b)
+	return recordSecretHash(ctx, private, keyHashKey, key)
 }
 
 // isCurrentKey reports whether key is the instance's key: apikey when state
@@ -372,21 +343,15 @@ func isCurrentKey(ctx context.Context, state tfsdk.State, private privateState, 
 	if !current.IsNull() && !current.IsUnknown() {
 		return sameKey(current, key), diags
 	}
-	if private == nil {
-		return false, diags
+	// An import keeps the hash under the token's entry (rememberServerSecrets).
+	for _, entry := range []string{keyHashKey, serverSecretEntry("token")} {
+		same, d := matchesSecretHash(ctx, private, entry, key.ValueString())
+		diags.Append(d...)
+		if same {
+			return true, diags
+		}
 	}
-	raw, d := private.GetKey(ctx, keyHashKey)
-	diags.Append(d...)
-	var stored keyHash
-	if len(raw) == 0 || json.Unmarshal(raw, &stored) != nil {
-		return false, diags
-	}
-	salt, err := hex.DecodeString(stored.Salt)
-	if err != nil {
-		return false, diags
-	}
-	got := hashKey(key.ValueString(), salt)
-	return subtle.ConstantTimeCompare([]byte(got.SHA256), []byte(stored.SHA256)) == 1, diags
+	return false, diags
 }
 
 func sameKey(a, b types.String) bool {

@@ -199,8 +199,9 @@ func TestAccInstance_tokenToWriteOnly(t *testing.T) {
 	})
 }
 
-// An import has no configuration, so it reads the key into apikey; the plan
-// that goes with an import block nulls it before anything is stored.
+// An import has no configuration, so it cannot tell token_wo from token and
+// leaves apikey null: the key is in no state file (nor in the saved plan,
+// TestAccImportSecretTwins).
 func TestAccInstance_tokenWriteOnlyImportBlock(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
 	dir := t.TempDir()
@@ -231,14 +232,17 @@ import {
 	})
 }
 
-// terraform import has no configuration at all: the key lands in apikey
-// (the documented caveat) until the next apply, which nulls it.
+// terraform import has no configuration at all: apikey stays null, so the
+// key is in no state file, and the next apply (an update in place that
+// sends nothing) records token_wo_version.
 func TestAccInstance_tokenWriteOnlyImportCommand(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
+	dir := t.TempDir()
 	cfg := tokenConfig(url, "imported", fmt.Sprintf("  token_wo         = %q\n  token_wo_version = 1", woSecret))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		TerraformVersionChecks:   writeOnlyAvailable,
+		WorkingDir:               dir,
 		CheckDestroy:             checkDestroyed(emu),
 		Steps: []resource.TestStep{
 			{
@@ -251,15 +255,16 @@ func TestAccInstance_tokenWriteOnlyImportCommand(t *testing.T) {
 				ImportStateId:      "imported",
 				ImportStatePersist: true,
 				ImportStateCheck: func(s []*terraform.InstanceState) error {
-					if len(s) != 1 || s[0].Attributes["apikey"] != woSecret {
-						return fmt.Errorf("terraform import should read the key into apikey")
+					if len(s) != 1 || s[0].Attributes["apikey"] != "" {
+						return fmt.Errorf("terraform import read the write-only key into apikey")
 					}
-					return nil
+					return checkStateFilesLackSecrets(dir, func() []string { return []string{woSecret} })(nil)
 				},
 			},
 			{
 				Config:           cfg,
 				ConfigPlanChecks: expectUpdate,
+				Check:            checkStateFilesLackSecrets(dir, func() []string { return []string{woSecret} }),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("apikey"), knownvalue.Null()),
 				},
@@ -269,6 +274,7 @@ func TestAccInstance_tokenWriteOnlyImportCommand(t *testing.T) {
 }
 
 func TestAccInstance_tokenRejectedAtPlan(t *testing.T) {
+	t.Parallel()
 	emu, url := newEmulator(t, emulator.Options{})
 	cases := []struct{ name, body, want string }{
 		{"token and token_wo", "token = \"aaaaaaaa\"\n  token_wo = \"bbbbbbbb\"\n  token_wo_version = 1",
@@ -281,9 +287,15 @@ func TestAccInstance_tokenRejectedAtPlan(t *testing.T) {
 		{"business without token", "integration = \"WHATSAPP-BUSINESS\"\n  number = \"5511999999999\"",
 			`(?s)token.*requires the Meta access token in token\s+\(or\s+token_wo\)`},
 	}
+	// The cases run in parallel, after this function returns.
+	t.Cleanup(func() {
+		if st := emu.Stats(); st.Total != 0 {
+			t.Errorf("bad input reached the server: %d requests (%v)", st.Total, st.ByRoute)
+		}
+	})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				TerraformVersionChecks:   writeOnlyAvailable,
 				Steps: []resource.TestStep{{
@@ -293,9 +305,6 @@ func TestAccInstance_tokenRejectedAtPlan(t *testing.T) {
 				}},
 			})
 		})
-	}
-	if st := emu.Stats(); st.Total != 0 {
-		t.Fatalf("bad input reached the server: %d requests (%v)", st.Total, st.ByRoute)
 	}
 }
 

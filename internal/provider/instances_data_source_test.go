@@ -122,7 +122,7 @@ data "l2msg_instances" "test" {
 
 func TestAccInstancesDataSource_badStatusRejectedAtPlan(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
 			Config:      listConfig(url, "  status = \"paired\"\n"),

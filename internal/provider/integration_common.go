@@ -130,12 +130,6 @@ func isTimeout(err error) bool {
 // tfConfig is the configuration a write reads write-only values from.
 type tfConfig = tfsdk.Config
 
-// secretValues are secrets a write knows that no model holds: a
-// write-only value read from the configuration.
-type secretValues []string
-
-func (s secretValues) secrets(context.Context) []string { return s }
-
 // containsMessage reports whether the server's error carries msg.
 func containsMessage(err error, msg string) bool {
 	var apiErr *client.APIError
@@ -161,17 +155,6 @@ func statusOf(err error) int {
 		return apiErr.StatusCode
 	}
 	return 0
-}
-
-// withoutSecrets hides the given secrets, in every spelling, in err's
-// text. Servers echo what they were sent in some errors (a database error
-// quoting the row), and the client only knows to hide its own API key.
-// errors.Is and errors.As still see the original error.
-func withoutSecrets(err error, secrets ...string) error {
-	if !slices.ContainsFunc(secrets, func(s string) bool { return s != "" }) {
-		return err
-	}
-	return newRedactor(secrets, nil).redactError(err)
 }
 
 // importByInstanceName imports a resource an instance has at most one of,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -42,6 +43,39 @@ type memberCreate[T any] struct {
 	// create sends the create through the client's create-or-adopt loop
 	// (client.CreateBotOrAdopt, client.CreateOpenAICredsOrAdopt).
 	create func(ctx context.Context) (*T, bool, error)
+	// claims are the walk's (providerData.claims); nil claims nothing.
+	claims *claims
+}
+
+// claims are the ids of the members that resources of one walk created or
+// adopted. An identical member one of them has is never adopted by
+// another: two resources with the same configuration (two typebots with
+// trigger_type "none", say, which the server allows) each get their own
+// object rather than sharing one.
+type claims struct {
+	mu  sync.Mutex
+	ids map[string]bool
+}
+
+func (c *claims) has(id string) bool {
+	if c == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ids[id]
+}
+
+func (c *claims) claim(id string) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ids == nil {
+		c.ids = map[string]bool{}
+	}
+	c.ids[id] = true
 }
 
 // run returns the member created or adopted. A failed create is returned
@@ -50,7 +84,7 @@ type memberCreate[T any] struct {
 func (m memberCreate[T]) run(ctx context.Context, diags *diag.Diagnostics) (*T, error) {
 	var same []*T
 	for i := range m.existing {
-		if m.identical(&m.existing[i]) {
+		if m.identical(&m.existing[i]) && !m.claims.has(m.id(&m.existing[i])) {
 			same = append(same, &m.existing[i])
 		}
 	}
@@ -61,6 +95,7 @@ func (m memberCreate[T]) run(ctx context.Context, diags *diag.Diagnostics) (*T, 
 			fmt.Sprintf("Instance %q already had %s %q with every configured value of this resource, most likely made by an "+
 				"earlier apply that was interrupted or lost the server's answer. It is now managed by this resource instead of "+
 				"being created a second time.", m.instance, m.what, m.id(same[0])))
+		m.claims.claim(m.id(same[0]))
 		return same[0], nil
 	default:
 		diags.AddError(fmt.Sprintf("Several %ss of instance %q match this configuration", m.what, m.instance),
@@ -76,6 +111,7 @@ func (m memberCreate[T]) run(ctx context.Context, diags *diag.Diagnostics) (*T, 
 	if err != nil {
 		return nil, err
 	}
+	m.claims.claim(m.id(obj))
 	if adopted {
 		warnAdoptedAfterFailure(diags, m.what, fmt.Sprintf("%s %q of instance %q", m.what, m.id(obj), m.instance))
 	}

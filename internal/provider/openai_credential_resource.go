@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -47,10 +48,6 @@ type openaiCredentialModel struct {
 	APIKeyWOVersion types.Int64  `tfsdk:"api_key_wo_version"`
 }
 
-func (m *openaiCredentialModel) secrets(context.Context) []string {
-	return knownStrings(m.APIKey)
-}
-
 func (r *openaiCredentialResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_openai_credential"
 }
@@ -68,10 +65,12 @@ func (r *openaiCredentialResource) Schema(_ context.Context, _ resource.SchemaRe
 	attrs["api_key"] = schema.StringAttribute{
 		Description: "The OpenAI API key. The server requires it to be unique among all its instances' credentials, stores it in " +
 			"clear and returns it: prefer `api_key_wo` on Terraform 1.11 and later. Sensitive. Exactly one of `api_key` and " +
-			"`api_key_wo` is required. Changing it replaces the credential.",
+			"`api_key_wo` is required. Changing it replaces the credential; setting the key the credential already has (after an " +
+			"import, or moving it from `api_key_wo`) only records it.",
 		Optional: true, Sensitive: true,
-		Validators:    []validator.String{stringvalidator.UTF8LengthBetween(1, 255)},
-		PlanModifiers: replace,
+		Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, 255)},
+		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(credKeyNeedsReplace,
+			credKeyReplaceDoc, credKeyReplaceDoc)},
 	}
 	attrs["api_key_wo"] = schema.StringAttribute{
 		Description: "Write-only twin of `api_key` (Terraform 1.11 and later): sent at create, never stored in plan or state. " +
@@ -81,14 +80,16 @@ func (r *openaiCredentialResource) Schema(_ context.Context, _ resource.SchemaRe
 	}
 	attrs["api_key_wo_version"] = schema.Int64Attribute{
 		Description: "Any number you choose for the current `api_key_wo`; required with it. Changing it replaces the credential " +
-			"(the server has no update route).",
-		Optional:      true,
-		Validators:    []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("api_key_wo"))},
-		PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+			"(the server has no update route); setting it with the key the credential already has (after an import, or moving " +
+			"the key from `api_key`) only records it.",
+		Optional:   true,
+		Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("api_key_wo"))},
+		PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplaceIf(credVersionNeedsReplace,
+			credKeyReplaceDoc, credKeyReplaceDoc)},
 	}
 	resp.Schema = schema.Schema{
-		Description: "An OpenAI API key registered in an instance (`/openai/creds`), used by `l2msg_openai_bot` and " +
-			"`l2msg_openai_settings`. The server has no update route: any change replaces the credential, and the bots that " +
+		Description: "An OpenAI API key registered in an instance, for its `l2msg_openai_bot`s and " +
+			"`l2msg_openai_settings`. The server (`/openai/creds`) has no update route: any change replaces the credential, and the bots that " +
 			"use it are replaced with it in the same apply (the server deletes them with it).\n\n" +
 			"The OpenAI defaults of an instance always point at a credential (the first OpenAI bot sets them to its own), and " +
 			"the server refuses to delete that credential for as long as the instance lives. Destroying it then removes it " +
@@ -101,6 +102,36 @@ func (r *openaiCredentialResource) Schema(_ context.Context, _ resource.SchemaRe
 			"Import with `INSTANCE_NAME/CREDENTIAL_ID`.",
 		Attributes: attrs,
 	}
+}
+
+const credKeyReplaceDoc = "Replaces the credential when the key it asks for differs from the credential's key."
+
+// credKeyNeedsReplace: a credential cannot change its key, but api_key set
+// to the key it has (after an import, which leaves api_key null, or a move
+// from api_key_wo) changes nothing on the server.
+func credKeyNeedsReplace(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = !credKeyIsCurrent(ctx, req.State, req.Plan, req.Config, req.Private, &resp.Diagnostics)
+}
+
+// credVersionNeedsReplace: a new version asks for a new key; a version set
+// where there was none (an import, or a move from api_key) only replaces
+// the credential when api_key_wo is not its key.
+func credVersionNeedsReplace(ctx context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
+	if !req.StateValue.IsNull() {
+		resp.RequiresReplace = true
+		return
+	}
+	resp.RequiresReplace = !credKeyIsCurrent(ctx, req.State, req.Plan, req.Config, req.Private, &resp.Diagnostics)
+}
+
+// credKeyIsCurrent reports whether the key the plan asks for is the
+// credential's key, as state shows it or as the import's hash knows it.
+func credKeyIsCurrent(ctx context.Context, state tfsdk.State, plan tfsdk.Plan, config tfsdk.Config, private privateState, diags *diag.Diagnostics) bool {
+	key, d := plannedSecret(ctx, plan, config, "api_key")
+	diags.Append(d...)
+	same, d := isServerSecret(ctx, state, private, "api_key", key)
+	diags.Append(d...)
+	return same
 }
 
 func (r *openaiCredentialResource) ConfigValidators(context.Context) []resource.ConfigValidator {
@@ -123,7 +154,6 @@ func (r *openaiCredentialResource) Create(ctx context.Context, req resource.Crea
 	if plan.APIKey.IsNull() {
 		key = wo.ValueString()
 	}
-	ctx = withMasks(r.masked(ctx, &plan), key)
 	name := plan.InstanceName.ValueString()
 	inst := instanceForWrite(ctx, r.client, name, plan.InstanceID, "OpenAI credential", &resp.Diagnostics)
 	if inst == nil {
@@ -186,6 +216,7 @@ func (r *openaiCredentialResource) createOrAdopt(ctx context.Context, instance, 
 		id:        func(c *client.OpenAICreds) string { return c.ID },
 		identical: func(c *client.OpenAICreds) bool { return c.Is(name, key) },
 		check:     check,
+		claims:    r.claims,
 		create: func(ctx context.Context) (*client.OpenAICreds, bool, error) {
 			return r.client.CreateOpenAICredsOrAdopt(ctx, instance, name, key)
 		},
@@ -199,7 +230,6 @@ func (r *openaiCredentialResource) Read(ctx context.Context, req resource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx, &state)
 	name, id := state.InstanceName.ValueString(), state.ID.ValueString()
 	list, err := r.client.ListOpenAICreds(ctx, name)
 	if client.IsNotFound(err) {
@@ -216,16 +246,16 @@ func (r *openaiCredentialResource) Read(ctx context.Context, req resource.ReadRe
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	importing := state.Name.IsNull()
 	state.Name = types.StringValue(list[i].Name)
-	if state.APIKeyWOVersion.IsNull() {
-		state.APIKey = optionalString(list[i].APIKey)
-	}
+	state.APIKey = secretFromServer(state.APIKey, state.APIKeyWOVersion, list[i].APIKey)
 	if state.InstanceID.IsNull() {
 		if inst, err := r.client.LookupInstance(ctx, name); err == nil {
 			state.InstanceID = types.StringValue(inst.ID)
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(rememberServerSecrets(ctx, resp.Private, resp.State, importing, map[string]string{"api_key": list[i].APIKey})...)
 }
 
 // Update is never called with a change the server could apply (every
@@ -244,7 +274,6 @@ func (r *openaiCredentialResource) Delete(ctx context.Context, req resource.Dele
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx, &state)
 	name, id := state.InstanceName.ValueString(), state.ID.ValueString()
 	err := r.client.DeleteOpenAICreds(ctx, name, id)
 	if err == nil || client.IsNotFound(err) {

@@ -87,7 +87,7 @@ func TestAccOpenAI_credentialOfTheInstance(t *testing.T) {
 			}
 		}
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkDestroyed(emu),
 		Steps: []resource.TestStep{

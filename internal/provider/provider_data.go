@@ -22,6 +22,9 @@ type providerData struct {
 	// settings holds the resolved provider settings, the API key among
 	// them: the key is masked from here, never read back from the client.
 	settings client.Config
+	// claims are the members this walk's resources created or adopted
+	// (memberCreate), shared by every resource of the walk.
+	claims *claims
 }
 
 // secretHolder is a model that knows which of its values are secret.
@@ -30,8 +33,9 @@ type secretHolder interface {
 }
 
 // masked returns ctx with the API key and the models' secrets masked in
-// the provider's and the framework's logs. Every CRUD method starts with
-// it, so a log line added later is masked without thought.
+// the provider's and the framework's logs, for data sources, ephemeral
+// resources, list resources and actions: resources get the same from their
+// lifecycle (lifecycle.go), with the secrets their schema declares.
 func (d *providerData) masked(ctx context.Context, models ...secretHolder) context.Context {
 	secrets := []string{d.settings.APIKey}
 	for _, m := range models {

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -66,13 +65,5 @@ func (m *proxyModel) setFromServer(p client.Proxy, importing bool) {
 		return
 	}
 	m.set(p)
-	m.Password = secretFromServer(m.Password, m.PasswordWOVersion, p.Password, importing)
-}
-
-// secrets are the values the logs must never show.
-func (m *proxyModel) secrets(context.Context) []string {
-	if m == nil {
-		return nil
-	}
-	return knownStrings(m.Password)
+	m.Password = secretFromServer(m.Password, m.PasswordWOVersion, p.Password)
 }

@@ -85,6 +85,9 @@ func (r *proxyResource) Create(ctx context.Context, req resource.CreateRequest, 
 
 func (r *proxyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
+	if adoptImportedSecrets(ctx, req, resp) {
+		return
+	}
 	var plan proxyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -113,13 +116,12 @@ func (r *proxyResource) write(ctx context.Context, config tfConfig, plan *proxyM
 	if diags.HasError() {
 		return
 	}
-	ctx = r.masked(ctx, secretValues{password})
 	inst := instanceForWrite(ctx, r.client, name, plan.InstanceID, proxyKind.name, diags)
 	if inst == nil {
 		return
 	}
 	want := plan.proxy(password)
-	if err := withoutSecrets(r.client.SetProxy(ctx, name, want), password); err != nil {
+	if err := r.client.SetProxy(ctx, name, want); err != nil {
 		addProxyWriteError(diags, action, name, want, timeout, err)
 		return
 	}
@@ -143,7 +145,7 @@ func (r *proxyResource) readBack(ctx context.Context, name string, want client.P
 	for i := range proxyReadBacks {
 		var err error
 		got, err = r.client.FindProxy(ctx, name)
-		if err = withoutSecrets(err, want.Password); err != nil {
+		if err != nil {
 			addIntegrationError(diags, proxyKind, "read back", name, err)
 			return false
 		}
@@ -206,7 +208,6 @@ func (r *proxyResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.masked(ctx, &state)
 	name := state.InstanceName.ValueString()
 	inst := instanceForRead(ctx, r.client, name, proxyKind, resp)
 	if inst == nil {
@@ -230,6 +231,7 @@ func (r *proxyResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	state.InstanceID = types.StringValue(inst.ID)
 	state.setFromServer(*p, importing)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(rememberServerSecrets(ctx, resp.Private, resp.State, importing, map[string]string{"password": p.Password})...)
 }
 
 func (r *proxyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -245,11 +247,10 @@ func (r *proxyResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	ctx = r.masked(ctx, &state)
 	name := state.InstanceName.ValueString()
 	// Switching off sends every field blank: the server blanks them anyway,
 	// and runs no proxy test without a host.
-	err := withoutSecrets(r.client.SetProxy(ctx, name, client.Proxy{Enabled: false}), state.secrets(ctx)...)
+	err := r.client.SetProxy(ctx, name, client.Proxy{Enabled: false})
 	if client.IsNotFound(err) {
 		return // the instance, and its proxy with it, is gone
 	}

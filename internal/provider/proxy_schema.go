@@ -68,7 +68,7 @@ func (r *proxyResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 	maps.Copy(attrs, secretTwinAttributes("password", "The password the proxy asks for, at most 100 characters, without `/`, `?`, `#`, `\\`, `%` or white space "+
 		"(the server writes it into the proxy URL unescaped)", passwordValidators...))
 	resp.Schema = schema.Schema{
-		Description: "The proxy an instance connects to WhatsApp through (`/proxy/set`). One per instance.\n\n" +
+		Description: "The proxy an instance connects to WhatsApp through. One per instance (`/proxy/set`).\n\n" +
 			"Before saving, the server tests the proxy: it fetches a public address directly and through the proxy, and " +
 			"refuses the proxy (`Invalid proxy`) unless both work and the addresses differ. That test has no time limit on " +
 			"the server, so the provider bounds it with `timeouts` (default 3 minutes for create and update). " +

@@ -1,53 +1,49 @@
 package provider
 
 import (
-	"errors"
-	"strings"
+	"slices"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/l2msg/terraform-provider-l2msg/internal/client"
 )
 
 func TestSecretFromServer(t *testing.T) {
 	set, null := types.StringValue("old"), types.StringNull()
 	v1 := types.Int64Value(1)
 	tests := []struct {
-		name      string
-		state     types.String
-		version   types.Int64
-		importing bool
-		want      types.String
+		name    string
+		state   types.String
+		version types.Int64
+		want    types.String
 	}{
-		{"managed: the server's value, so drift shows", set, types.Int64Null(), false, types.StringValue("srv")},
-		{"write-only: never in state", null, v1, false, null},
-		{"write-only import still never", null, v1, true, null},
-		{"not configured stays null", null, types.Int64Null(), false, null},
-		{"import takes the server's", null, types.Int64Null(), true, types.StringValue("srv")},
+		{"managed: the server's value, so drift shows", set, types.Int64Null(), types.StringValue("srv")},
+		{"write-only: never in state", null, v1, null},
+		// An import starts with a null secret: it cannot know the form,
+		// so it never stores the server's secret.
+		{"not in state (not configured, or imported) stays null", null, types.Int64Null(), null},
 	}
 	for _, tt := range tests {
-		if got := secretFromServer(tt.state, tt.version, "srv", tt.importing); !got.Equal(tt.want) {
+		if got := secretFromServer(tt.state, tt.version, "srv"); !got.Equal(tt.want) {
 			t.Errorf("%s: got %v", tt.name, got)
 		}
 	}
 }
 
-func TestWithoutSecrets(t *testing.T) {
-	if withoutSecrets(nil, "x") != nil {
-		t.Fatal("nil error became an error")
+func TestSecretTwinNames(t *testing.T) {
+	attrs := map[string]schema.Attribute{
+		"token":            schema.StringAttribute{Optional: true, Sensitive: true},
+		"token_wo":         schema.StringAttribute{Optional: true, WriteOnly: true},
+		"token_wo_version": schema.Int64Attribute{Optional: true},
+		"lone_wo":          schema.StringAttribute{Optional: true, WriteOnly: true},
+		"plain":            schema.StringAttribute{Optional: true},
+		"plain_wo":         schema.StringAttribute{Optional: true},
+		"plain_wo_version": schema.Int64Attribute{Optional: true},
 	}
-	api := &client.APIError{StatusCode: 400, Method: "POST", Path: "/chatwoot/set/a", Messages: []string{"bad token s3cret-value"}}
-	err := withoutSecrets(api, "s3cret-value", "")
-	if strings.Contains(err.Error(), "s3cret-value") || !strings.Contains(err.Error(), "(redacted)") {
-		t.Fatalf("%v", err)
+	for k, v := range secretTwinAttributes("password", "A password") {
+		attrs[k] = v
 	}
-	var got *client.APIError
-	if !errors.As(err, &got) || !client.IsBadRequest(err) {
-		t.Fatal("the redacted error hides the API error from errors.As")
-	}
-	var redacted *redactedError
-	if errors.As(withoutSecrets(api), &redacted) {
-		t.Fatal("no secrets should leave the error as it is")
+	if got := secretTwinNames(attrs); !slices.Equal(got, []string{"password", "token"}) {
+		t.Fatalf("got %v", got)
 	}
 }

@@ -38,7 +38,6 @@ type streamFields interface {
 	record(s *client.Stream, importing bool)
 	// switchOff fills the kind's fields of the request that destroys it.
 	switchOff(s *client.Stream)
-	secretHolder
 }
 
 type streamModelPtr[T any] interface {
@@ -97,9 +96,8 @@ func (*plainStream) configValidators() []resource.ConfigValidator { return nil }
 func (*plainStream) request(context.Context, tfsdk.Config, *client.Stream) diag.Diagnostics {
 	return nil
 }
-func (*plainStream) record(*client.Stream, bool)      {}
-func (*plainStream) switchOff(*client.Stream)         {}
-func (*plainStream) secrets(context.Context) []string { return nil }
+func (*plainStream) record(*client.Stream, bool) {}
+func (*plainStream) switchOff(*client.Stream)    {}
 func (*plainStream) hidesSecret(context.Context, tfsdk.Config) (bool, diag.Diagnostics) {
 	return false, nil
 }

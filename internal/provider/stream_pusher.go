@@ -82,7 +82,7 @@ func (m *pusherStream) request(ctx context.Context, config tfsdk.Config, s *clie
 
 func (m *pusherStream) record(s *client.Stream, importing bool) {
 	m.AppID, m.Key, m.Cluster, m.UseTLS = types.StringValue(s.AppID), types.StringValue(s.Key), types.StringValue(s.Cluster), types.BoolValue(s.UseTLS)
-	m.Secret = secretFromServer(m.Secret, m.SecretWOVersion, s.Secret, importing)
+	m.Secret = secretFromServer(m.Secret, m.SecretWOVersion, s.Secret)
 	m.SecretWO = types.StringNull()
 }
 
@@ -92,8 +92,4 @@ func (m *pusherStream) record(s *client.Stream, importing bool) {
 func (m *pusherStream) switchOff(s *client.Stream) {
 	s.AppID, s.Key, s.Cluster, s.UseTLS = m.AppID.ValueString(), m.Key.ValueString(), m.Cluster.ValueString(), m.UseTLS.ValueBool()
 	s.Secret = ""
-}
-
-func (m *pusherStream) secrets(context.Context) []string {
-	return knownStrings(m.Secret)
 }

@@ -77,6 +77,9 @@ func (r *streamResource[T, P]) Create(ctx context.Context, req resource.CreateRe
 
 func (r *streamResource[T, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
+	if adoptImportedSecrets(ctx, req, resp) {
+		return
+	}
 	var plan T
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -97,8 +100,6 @@ func (r *streamResource[T, P]) write(ctx context.Context, config tfsdk.Config, p
 	if diags.HasError() {
 		return
 	}
-	secrets := append(p.secrets(ctx), want.Secret)
-	ctx = r.masked(ctx, p, secretValues{want.Secret})
 
 	inst := instanceForWrite(ctx, r.client, name, m.InstanceID, r.integration().name, diags)
 	if inst == nil {
@@ -106,7 +107,7 @@ func (r *streamResource[T, P]) write(ctx context.Context, config tfsdk.Config, p
 	}
 	stored, err := r.client.SetStream(ctx, r.kind.name, name, want)
 	if err != nil {
-		addIntegrationError(diags, r.integration(), "configure", name, withoutSecrets(err, secrets...))
+		addIntegrationError(diags, r.integration(), "configure", name, err)
 		return
 	}
 	m.ID = types.StringValue(name)
@@ -143,7 +144,7 @@ func (r *streamResource[T, P]) Read(ctx context.Context, req resource.ReadReques
 	if !listed {
 		s, err = r.client.FindStream(ctx, r.kind.name, name)
 		if err != nil {
-			addIntegrationError(&resp.Diagnostics, r.integration(), "read", name, withoutSecrets(err, p.secrets(ctx)...))
+			addIntegrationError(&resp.Diagnostics, r.integration(), "read", name, err)
 			return
 		}
 	}
@@ -157,6 +158,7 @@ func (r *streamResource[T, P]) Read(ctx context.Context, req resource.ReadReques
 	m.InstanceID = types.StringValue(inst.ID)
 	r.record(p, s, importing)
 	resp.Diagnostics.Append(resp.State.Set(ctx, p)...)
+	resp.Diagnostics.Append(rememberServerSecrets(ctx, resp.Private, resp.State, importing, map[string]string{"secret": s.Secret})...)
 }
 
 // Delete switches the stream off: the server has no delete route.
@@ -192,16 +194,16 @@ func (r *streamResource[T, P]) Delete(ctx context.Context, req resource.DeleteRe
 			err.Error()+"\n\nThe server publishes nothing to "+r.kind.title+" while the variable is off, so the stream is "+
 				"removed from state. The stored stream comes back into use if the server is started with it again.")
 	default:
-		addIntegrationError(&resp.Diagnostics, r.integration(), "switch off", name, withoutSecrets(err, p.secrets(ctx)...))
+		addIntegrationError(&resp.Diagnostics, r.integration(), "switch off", name, err)
 	}
 }
 
-// fromState reads the state into a model, and masks its secrets in ctx.
+// fromState reads the state into a model (the lifecycle masks its secrets).
 func (r *streamResource[T, P]) fromState(ctx context.Context, st tfsdk.State, diags *diag.Diagnostics) (context.Context, P) {
 	var state T
 	diags.Append(st.Get(ctx, &state)...)
 	p := P(&state)
-	return r.masked(ctx, p), p
+	return ctx, p
 }
 
 // IdentitySchema: a stream is known by its instance's name, as its import

@@ -413,3 +413,99 @@ func TestEveryRequiredStringRefusesBlank(t *testing.T) {
 		t.Fatalf("the walk found only %d required strings", n)
 	}
 }
+
+// oneOfValues reads the values a OneOf validator allows from its
+// description (`value must be one of: ["a" "b"]`), at any depth
+// (`element value must satisfy all validations: value must be one of: …`).
+var oneOfPattern = regexp.MustCompile(`value must be one of: \[([^\]]*)\]`)
+
+func oneOfValues(description string) []string {
+	var out []string
+	for _, m := range oneOfPattern.FindAllStringSubmatch(description, -1) {
+		for _, q := range regexp.MustCompile(`"((?:[^"\\]|\\.)*)"`).FindAllStringSubmatch(m[1], -1) {
+			if s, err := strconv.Unquote(`"` + q[1] + `"`); err == nil {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// TestEveryEnumerationIsDocumented (issue 21 item 2): the values an
+// attribute accepts are in its description, in backticks, so the
+// reference page says what the check allows; a user should not learn them
+// from the error. Read from the validators themselves, so the text and the
+// check cannot disagree.
+func TestEveryEnumerationIsDocumented(t *testing.T) {
+	ctx := context.Background()
+	var missing []string
+	reached := map[string]bool{}
+	for key, schema := range servedFrameworkSchemas(t) {
+		for _, a := range walkAttributes(key, schema) {
+			for _, v := range a.validators(ctx) {
+				for _, value := range oneOfValues(v.description) {
+					reached[a.id] = true
+					if !strings.Contains(a.description, "`"+value+"`") {
+						missing = append(missing, fmt.Sprintf("%s: `%s` is allowed but not in the description %q", a.id, value, a.description))
+					}
+				}
+			}
+		}
+	}
+	slices.Sort(missing)
+	for _, m := range missing {
+		t.Error(m)
+	}
+	for _, id := range []string{
+		"resource l2msg_typebot trigger_operator",
+		"resource l2msg_dify_bot bot_type",
+		"resource l2msg_instance integration",
+		"resource l2msg_instance webhook.events",
+		"resource l2msg_instance_proxy protocol",
+	} {
+		if !reached[id] {
+			t.Errorf("the walk never reached the enumeration of %s", id)
+		}
+	}
+}
+
+func TestFieldDescriptionNamesItsValues(t *testing.T) {
+	f := field{name: "mode", oneOf: []string{"fast", "slow"}, desc: "How it runs."}
+	if got := f.description(); !strings.Contains(got, "One of `fast`, `slow`.") {
+		t.Errorf("description %q does not list the values", got)
+	}
+	f.desc = "How it runs: `fast` or `slow`."
+	if got := f.description(); strings.Contains(got, "One of") {
+		t.Errorf("description %q lists the values twice", got)
+	}
+}
+
+// TestEveryPageOpensWithWhatItDoes (issue 21 item 2): a reference page's
+// first sentence says what the resource does; the server's routes come
+// after it.
+func TestEveryPageOpensWithWhatItDoes(t *testing.T) {
+	for key, schema := range servedFrameworkSchemas(t) {
+		if strings.HasPrefix(key, "provider ") {
+			continue
+		}
+		d, ok := reflect.ValueOf(schema).MethodByName("GetDescription").Call(nil)[0].Interface().(string)
+		if !ok || d == "" {
+			t.Errorf("%s has no description", key)
+			continue
+		}
+		first, _, _ := strings.Cut(d, ". ")
+		if strings.Contains(first, "`/") || strings.Contains(first, " /") || strings.Contains(first, "routes") {
+			t.Errorf("%s opens with the server's routes: %q", key, first)
+		}
+	}
+}
+
+// The token's message counts characters too, as its rule does.
+func TestTokenMessageCountsCharacters(t *testing.T) {
+	var resp validator.StringResponse
+	tokenValidator{}.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("token"),
+		ConfigValue: types.StringValue(strings.Repeat("é", 10))}, &resp)
+	if got := diagSummary(resp.Diagnostics); !strings.Contains(got, "got 10 characters") {
+		t.Errorf("diagnostic: %s", got)
+	}
+}

@@ -67,19 +67,13 @@ func TestExamplesValidate(t *testing.T) {
 	sort.Strings(names)
 	for _, dir := range names {
 		rel, _ := filepath.Rel(root, dir)
-		for _, files := range importVariants(dirs[dir]) {
-			name := rel
-			if len(files) < len(dirs[dir]) {
-				name += "/" + filepath.Base(files[len(files)-1])
+		t.Run(rel, func(t *testing.T) {
+			var module []string
+			if strings.HasSuffix(rel, "/example") {
+				module = dirs[filepath.Dir(dir)]
 			}
-			t.Run(name, func(t *testing.T) {
-				var module []string
-				if strings.HasSuffix(rel, "/example") {
-					module = dirs[filepath.Dir(dir)]
-				}
-				validateExample(ctx, t, p, cli, files, module)
-			})
-		}
+			validateExample(ctx, t, p, cli, importVariants(dirs[dir]), module)
+		})
 	}
 }
 
@@ -105,9 +99,11 @@ func importVariants(files []string) [][]string {
 	return out
 }
 
-// validateExample runs init and validate on files in a fresh folder; module
-// holds the files of the module a module's example calls as "../".
-func validateExample(ctx context.Context, t *testing.T, p *Provider, cli *version.Version, files, module []string) {
+// validateExample runs init, once, and validate, once per variant, in a
+// fresh folder; module holds the files of the module a module's example
+// calls as "../". The variants differ only in their import file, which init
+// does not read: each is put in place for its own validate.
+func validateExample(ctx context.Context, t *testing.T, p *Provider, cli *version.Version, variants [][]string, module []string) {
 	t.Helper()
 	work := t.TempDir()
 	if module != nil {
@@ -119,18 +115,34 @@ func validateExample(ctx context.Context, t *testing.T, p *Provider, cli *versio
 			t.Fatal(err)
 		}
 	}
-	declared, query, copied := false, false, 0
-	for _, f := range files {
-		if needs := needsCLI(t, f); needs != nil && cli.LessThan(needs) {
-			t.Logf("%s needs %s or later; the CLI is %s: left out", filepath.Base(f), needs, cli)
-			continue
+	// usable is the files the CLI can read: an example may need a newer one.
+	usable := func(files []string) []string {
+		var out []string
+		for _, f := range files {
+			if needs := needsCLI(t, f); needs != nil && cli.LessThan(needs) {
+				t.Logf("%s needs %s or later; the CLI is %s: left out", filepath.Base(f), needs, cli)
+				continue
+			}
+			out = append(out, f)
 		}
+		return out
+	}
+	common := usable(variants[0])
+	if len(variants) > 1 {
+		common = common[:0:0]
+		for _, f := range usable(variants[0]) {
+			if !strings.HasPrefix(filepath.Base(f), "import-by-") {
+				common = append(common, f)
+			}
+		}
+	}
+	if len(common) == 0 {
+		t.Skipf("every file needs a newer CLI than %s", cli)
+	}
+	declared, query := false, false
+	for _, f := range common {
 		declared = copyFile(t, f, filepath.Join(work, filepath.Base(f))) || declared
 		query = query || strings.HasSuffix(f, ".tfquery.hcl")
-		copied++
-	}
-	if copied == 0 {
-		t.Skipf("every file needs a newer CLI than %s", cli)
 	}
 	// Snippets rendered into the docs leave required_providers to the
 	// reader; without it terraform would look for hashicorp/l2msg.
@@ -144,14 +156,32 @@ func validateExample(ctx context.Context, t *testing.T, p *Provider, cli *versio
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := w.Run(ctx, "init", "-backend=false"); err != nil {
+		t.Fatal(err)
+	}
 	validate := []string{"validate", "-no-color"}
 	if query {
 		validate = append(validate, "-query")
 	}
-	for _, args := range [][]string{{"init", "-backend=false"}, validate} {
-		if _, err := w.Run(ctx, args...); err != nil {
+	if len(variants) == 1 {
+		if _, err := w.Run(ctx, validate...); err != nil {
 			t.Fatal(err)
 		}
+		return
+	}
+	for _, files := range variants {
+		imp := files[len(files)-1]
+		t.Run(filepath.Base(imp), func(t *testing.T) {
+			if len(usable([]string{imp})) == 0 {
+				t.Skipf("%s needs a newer CLI than %s", filepath.Base(imp), cli)
+			}
+			dst := filepath.Join(work, filepath.Base(imp))
+			copyFile(t, imp, dst)
+			defer os.Remove(dst)
+			if _, err := w.Run(ctx, validate...); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }
 
