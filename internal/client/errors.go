@@ -184,12 +184,13 @@ func (e *NameTakenError) Error() string {
 func (e *NameTakenError) Unwrap() error { return e.Err }
 
 // UnresolvedCreateError is a create that may have happened, and the look-up
-// that should tell failed too. The caller records the name so that the next
-// refresh finds out.
+// that should tell failed too (an interrupted apply cancels both). The
+// instance's caller records the name so that the next refresh finds out; a
+// bot's or credential's next create finds the object and adopts it.
 type UnresolvedCreateError struct{ Create, Lookup error }
 
 func (e *UnresolvedCreateError) Error() string {
-	return fmt.Sprintf("%v; looking the name up afterwards failed too: %v", e.Create, e.Lookup)
+	return fmt.Sprintf("%v; looking for it afterwards failed too: %v", e.Create, e.Lookup)
 }
 
 func (e *UnresolvedCreateError) Unwrap() []error { return []error{e.Create, e.Lookup} }

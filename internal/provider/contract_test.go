@@ -15,7 +15,7 @@ package provider
 //     fresh working directory (terraform init done) holding the example,
 //     with its own emulator behind a switchable front (c.server): see
 //     contractCase for what it offers (c.apply, c.targetDependencies,
-//     c.rotateSecrets, c.scanForSecrets, …). A check that does not apply to
+//     c.rotateSecrets, c.usePlainSecrets, c.scanForSecrets, …). A check that does not apply to
 //     a type for a reason of the type itself (it has no secret, no create
 //     route) says so with t.Skip and the reason.
 //  2. Add it to contractChecks. It then runs for every resource type, in
@@ -233,15 +233,42 @@ func (c *contractCase) setConfig(config string) {
 // new secrets: an update (or a replacement) of every resource that has a
 // secret.
 func (c *contractCase) rotateSecrets() {
+	c.newSecretValues()
+	if c.generation > 1 {
+		c.setConfig(regexp.MustCompile(`(_wo_version\s*=\s*)\d+`).ReplaceAllString(c.config, fmt.Sprintf("${1}%d", c.generation)))
+	}
+}
+
+func (c *contractCase) newSecretValues() {
 	c.generation++
 	for name := range c.vars {
 		v := c.contractSecret(name)
 		c.vars[name] = v
 		c.seen[fmt.Sprintf("%s (generation %d)", name, c.generation)] = v
 	}
-	if c.generation > 1 {
-		c.setConfig(regexp.MustCompile(`(_wo_version\s*=\s*)\d+`).ReplaceAllString(c.config, fmt.Sprintf("${1}%d", c.generation)))
+}
+
+// usePlainSecrets gives the variables new values and moves the blocks of
+// the type under test from the write-only form of their secrets to the
+// plain, Sensitive one (`api_key_wo = var.k` and its version become
+// `api_key = var.k`), so the next apply sends the new secrets from plan
+// and state instead of the configuration. The variables lose `ephemeral`,
+// which only write-only arguments accept. It reports whether any block
+// changed form.
+func (c *contractCase) usePlainSecrets() bool {
+	c.newSecretValues()
+	config := regexp.MustCompile(`(?m)^\s*ephemeral\s*=\s*true\s*\n`).ReplaceAllString(c.config, "")
+	changed := false
+	for _, block := range c.blocksUnderTest() {
+		plain := regexp.MustCompile(`(?m)^\s*\w+_wo_version\s*=.*\n`).ReplaceAllString(block, "")
+		plain = regexp.MustCompile(`(?m)^(\s*\w+)_wo(\s*)=(\s*var\.)`).ReplaceAllString(plain, "${1}${2}   =${3}")
+		if plain != block {
+			changed = true
+			config = strings.Replace(config, block, plain, 1)
+		}
 	}
+	c.setConfig(config)
+	return changed
 }
 
 // contractSecret is a value for the variable name, holding every
@@ -548,7 +575,8 @@ func (s *contractServer) echoes() int {
 }
 
 // checkNoSecretEchoed (issue 19, item 1): a server answering the type's
-// create, then its update, with a 400 and with a 500 that quote the
+// create, then its update (with the secrets written as in the example,
+// then in their plain form), with a 400 and with a 500 that quote the
 // request body in every spelling gets no secret onto the screen or into
 // the TRACE logs.
 func checkNoSecretEchoed(t *testing.T, c *contractCase) {
@@ -582,14 +610,27 @@ func checkNoSecretEchoed(t *testing.T, c *contractCase) {
 		// generic matter, and only the API key could leak, which every
 		// create above carried.
 		t.Logf("%s has no secret of its own: the update steps are skipped", c.typ)
-	} else {
-		c.rotateSecrets()
+		c.scanForSecrets()
+		return
+	}
+	failedUpdates := func(form string) {
+		t.Helper()
 		for _, status := range []int{http.StatusBadRequest, http.StatusInternalServerError} {
 			before := c.server.echoes()
 			c.server.echoing(status)
 			c.apply(false, "apply", "-auto-approve")
-			echoed(fmt.Sprintf("update answered %d", status), before)
+			echoed(fmt.Sprintf("update (%s) answered %d", form, status), before)
 		}
+	}
+	// The example's form (write-only, mostly), then the plain one: the
+	// secret comes from the configuration in one, from plan and state in
+	// the other.
+	c.rotateSecrets()
+	failedUpdates("as in the example")
+	if c.usePlainSecrets() {
+		failedUpdates("plain form")
+	} else {
+		t.Logf("the example of %s writes its secrets in plain form already", c.typ)
 	}
 	c.scanForSecrets()
 }

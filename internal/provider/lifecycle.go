@@ -328,7 +328,26 @@ func (l *lifecycle) IdentitySchema(ctx context.Context, req resource.IdentitySch
 }
 
 func (w withConfigValidators) ConfigValidators(ctx context.Context) []resource.ConfigValidator {
-	return w.l.inner.(resource.ResourceWithConfigValidators).ConfigValidators(ctx)
+	inner := w.l.inner.(resource.ResourceWithConfigValidators).ConfigValidators(ctx)
+	out := make([]resource.ConfigValidator, len(inner))
+	for i, v := range inner {
+		out[i] = redactingValidator{ConfigValidator: v, l: w.l}
+	}
+	return out
+}
+
+// redactingValidator is a configuration validator whose diagnostics go
+// through the redaction of its resource's lifecycle, like the resource's
+// own: a message may quote the value it refuses.
+type redactingValidator struct {
+	resource.ConfigValidator
+	l *lifecycle
+}
+
+func (v redactingValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	ctx, c := v.l.begin(ctx, req.Config.Raw)
+	v.ConfigValidator.ValidateResource(ctx, req, resp)
+	resp.Diagnostics = c.end(resp.Diagnostics)
 }
 
 func (w withValidateConfig) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {

@@ -172,7 +172,7 @@ func hexOf(u uint16) string {
 // A secret no one told the redactor about is hidden when it is the value
 // of a secret field of an object quoted in a message, however quoted.
 func TestRedactorSecretFields(t *testing.T) {
-	r := newRedactor(nil, []string{"basic_auth_pass_wo"})
+	r := newRedactor(nil, []string{"basic_auth_pass_wo", "headers"})
 	for _, text := range []string{
 		`{"apiKey":"unknown-1","url":"https://x"}`,
 		`{"api_key": "unknown-1"}`,
@@ -183,6 +183,7 @@ func TestRedactorSecretFields(t *testing.T) {
 		`password=unknown-1`,
 		`"{\"apiKey\":\"unknown-\\\"1\",\"url\":\"https://x\"}"`,
 		`{&quot;secret&quot;:&quot;unknown-1&quot;}`,
+		`{"url":"https://x","headers":{"authorization":"Bearer unknown-1","x-b":"unknown-2"}}`,
 	} {
 		got := r.redact(text)
 		if strings.Contains(got, "unknown") && !strings.Contains(text, "password=") {
@@ -273,5 +274,42 @@ func TestLifecycleMasksLogsAndDiagnostics(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "sending") || !strings.Contains(resp.Diagnostics[0].Detail(), "server said") {
 		t.Errorf("the log or the diagnostic went missing:\n%s", all)
+	}
+}
+
+// echoValidated refuses its configuration quoting the write-only value.
+type echoValidated struct{ echoResource }
+
+func (echoValidated) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{quotingValidator{}}
+}
+
+type quotingValidator struct{}
+
+func (quotingValidator) Description(context.Context) string         { return "quotes" }
+func (quotingValidator) MarkdownDescription(context.Context) string { return "quotes" }
+func (quotingValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var v types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("token_wo"), &v)...)
+	resp.Diagnostics.AddAttributeError(path.Root("token_wo"), "Invalid token_wo", "got "+v.ValueString())
+}
+
+// A configuration validator's diagnostics are redacted too.
+func TestLifecycleRedactsConfigValidators(t *testing.T) {
+	r := wrap(&echoValidated{}, &schemaFacts{}).(resource.ResourceWithConfigValidators)
+	var sr resource.SchemaResponse
+	r.Schema(context.Background(), resource.SchemaRequest{}, &sr)
+	typ := sr.Schema.Type().TerraformType(context.Background())
+	val := tftypes.NewValue(typ, map[string]tftypes.Value{
+		"name":     tftypes.NewValue(tftypes.String, "n"),
+		"token_wo": tftypes.NewValue(tftypes.String, "wo-quoted-value"),
+		"hook":     tftypes.NewValue(typ.(tftypes.Object).AttributeTypes["hook"], nil),
+	})
+	var resp resource.ValidateConfigResponse
+	for _, v := range r.ConfigValidators(context.Background()) {
+		v.ValidateResource(context.Background(), resource.ValidateConfigRequest{Config: tfsdk.Config{Schema: sr.Schema, Raw: val}}, &resp)
+	}
+	if len(resp.Diagnostics) != 1 || strings.Contains(resp.Diagnostics[0].Detail(), "wo-quoted") {
+		t.Errorf("%v", resp.Diagnostics)
 	}
 }

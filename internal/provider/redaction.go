@@ -203,7 +203,8 @@ func hexPattern(n, width int) string {
 // styles a message carries an object in: JSON or a JavaScript object
 // literal (quoted or bare key, double or single quotes, ":" or "="), that
 // object quoted once more in a JSON string (\"apiKey\":\"…\"), and
-// HTML-escaped (&quot;apiKey&quot;:&quot;…&quot;).
+// HTML-escaped (&quot;apiKey&quot;:&quot;…&quot;); and a flat object as the
+// value ("headers":{…}).
 // keys are attribute names to match as well as secretFieldWords.
 func fieldPatterns(keys []string) []*regexp.Regexp {
 	words := slices.Clone(secretFieldWords)
@@ -224,5 +225,8 @@ func fieldPatterns(keys []string) []*regexp.Regexp {
 		// Quoted again: the value's own \" and \\ are \\\" and \\\\.
 		regexp.MustCompile(`(?i)(\\"` + alt + `\\"\s*:\s*\\")((?:[^"\\]|\\\\\\\\|\\\\\\"|\\\\[^"\\])*)(\\")`),
 		regexp.MustCompile(`(?i)((?:&quot;|&#34;)` + alt + `(?:&quot;|&#34;)\s*:\s*(?:&quot;|&#34;))(.*?)(&quot;|&#34;)`),
+		// A secret field whose value is an object (webhook headers): all of
+		// it, when it holds no object in turn.
+		regexp.MustCompile(`(?i)(` + key + `\{)([^{}]*)(\})`),
 	}
 }
