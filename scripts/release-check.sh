@@ -224,8 +224,10 @@ host_emu="${emulator}_${version}_linux_amd64.tar.gz"
 if [ -f "$dist/$host_emu" ] && [ "$(go env GOOS)_$(go env GOARCH)" = linux_amd64 ]; then
   mkdir -p "$work/emulator"
   tar -xzf "$dist/$host_emu" -C "$work/emulator"
-  "$work/emulator/$emulator" -h 2>&1 | grep -q -- '-api-key' ||
-    fail "$host_emu: $emulator -h does not print the emulator's flags"
+  # Captured first: grep -q would close the pipe early and, under pipefail,
+  # fail on the emulator's SIGPIPE rather than on its output.
+  help=$("$work/emulator/$emulator" -h 2>&1) || fail "$host_emu: $emulator -h failed: $help"
+  grep -q -- '-api-key' <<<"$help" || fail "$host_emu: $emulator -h does not print the emulator's flags"
   echo "    $host_emu: $emulator -h prints its flags"
 fi
 # The snapshot above builds both for the same subset, whatever the
