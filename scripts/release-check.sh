@@ -59,6 +59,17 @@ fi
 # --- 1. the real configuration is valid -----------------------------------
 echo "==> goreleaser check"
 "$gr" check --config "$config"
+# The snapshot below builds both for the same subset, whatever the
+# configuration says; the full release builds the emulator for the provider's
+# platforms because its build takes the provider's lists by alias.
+emu_build=$(awk '/^[A-Za-z_]/ { in_builds = ($0 ~ /^builds:/) } in_builds && /^  - id:/ { id = $3 } in_builds && id == "emulator"' "$config")
+for key in goos goarch ignore; do
+  grep -qE "^    $key: &$key\$" <(awk '/^[A-Za-z_]/ { in_builds = ($0 ~ /^builds:/) } in_builds && /^  - id:/ { id = $3 } in_builds && id == "provider"' "$config") ||
+    fail "$config: the provider build must define its $key list as the anchor &$key"
+  grep -qE "^    $key: \*$key\$" <<<"$emu_build" ||
+    fail "$config: the emulator build must take $key from the provider's (\`$key: *$key\`), so it ships for the same platforms"
+done
+echo "    the emulator build takes goos, goarch and ignore from the provider's"
 
 # --- 2. snapshot build of a restricted copy --------------------------------
 # goreleaser's --single-target builds only the host platform, so the copy gets
@@ -230,17 +241,6 @@ if [ -f "$dist/$host_emu" ] && [ "$(go env GOOS)_$(go env GOARCH)" = linux_amd64
   grep -q -- '-api-key' <<<"$help" || fail "$host_emu: $emulator -h does not print the emulator's flags"
   echo "    $host_emu: $emulator -h prints its flags"
 fi
-# The snapshot above builds both for the same subset, whatever the
-# configuration says; the full release builds the emulator for the provider's
-# platforms because its build takes the provider's lists by alias.
-emu_build=$(awk '/^[A-Za-z_]/ { in_builds = ($0 ~ /^builds:/) } in_builds && /^  - id:/ { id = $3 } in_builds && id == "emulator"' "$config")
-for key in goos goarch ignore; do
-  grep -qE "^    $key: &$key\$" <(awk '/^[A-Za-z_]/ { in_builds = ($0 ~ /^builds:/) } in_builds && /^  - id:/ { id = $3 } in_builds && id == "provider"' "$config") ||
-    fail "$config: the provider build must define its $key list as the anchor &$key"
-  grep -qE "^    $key: \*$key\$" <<<"$emu_build" ||
-    fail "$config: the emulator build must take $key from the provider's (\`$key: *$key\`), so it ships for the same platforms"
-done
-echo "    the emulator build takes goos, goarch and ignore from the provider's"
 
 echo "==> release-check passed: ${#zips[@]} archives, SHA256SUMS and manifest for $version; ${#emus[@]} emulator archives"
 for z in "${zips[@]}" "$(basename "$sums")" "$manifest_name" "${emus[@]}"; do
