@@ -64,8 +64,13 @@ if [ -x "$bin" ]; then
   # Keeps the entry young for the clean-up below.
   touch "$dir"
 else
+  if ! mkdir -p "$dir" 2>/dev/null || [ ! -w "$dir" ]; then
+    echo "cached-tool: cannot write $dir; building $name $version into $out" >&2
+    rm -f "$out"
+    build "$out" "$@"
+    exit 0
+  fi
   echo "cached-tool: building $name $version into $dir" >&2
-  mkdir -p "$dir"
   tmp="$bin.tmp.$$"
   trap 'rm -f "$tmp"' EXIT
   build "$tmp" "$@"

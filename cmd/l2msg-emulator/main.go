@@ -45,6 +45,9 @@ type config struct {
 	faults      emulator.FaultConfig
 	disabled    []string
 	v1Shapes    bool
+	// settingsRace and raceWindow: see emulator.Options.NoSettingsRace.
+	settingsRace bool
+	raceWindow   time.Duration
 }
 
 const apiKeyEnv = "L2MSG_EMULATOR_API_KEY"
@@ -74,6 +77,10 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.DurationVar(&cfg.faults.Latency, "fault-latency", 100*time.Millisecond, "sleep of injected latency faults")
 	fs.StringVar(&disabled, "disable", "", "comma list of integration switches to turn off, e.g. CHATWOOT_ENABLED,RABBITMQ_ENABLED (all are on by default)")
 	fs.BoolVar(&cfg.v1Shapes, "v1", false, "answer create and fetchInstances in Evolution v1's shapes, as l2msg's page for the create call shows")
+	fs.BoolVar(&cfg.settingsRace, "settings-race", true,
+		"bot creates and settings sets that find no settings row for their instance and kind at the same time race to insert it, and the later one fails (500 \"Error setting default settings\"), as on the real server; false makes them wait for each other")
+	fs.DurationVar(&cfg.raceWindow, "settings-race-window", emulator.DefaultSettingsRaceWindow,
+		"how long a write that found no settings row takes to insert one, during which another write of the instance and kind loses the race")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -81,6 +88,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 		if name = strings.TrimSpace(name); name != "" {
 			cfg.disabled = append(cfg.disabled, name)
 		}
+	}
+	if cfg.raceWindow < 0 {
+		return cfg, errors.New("-settings-race-window must not be negative")
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
@@ -135,6 +145,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		Faults:      cfg.faults,
 		Disabled:    cfg.disabled,
 		V1Shapes:    cfg.v1Shapes,
+
+		NoSettingsRace:     !cfg.settingsRace,
+		SettingsRaceWindow: cfg.raceWindow,
 	})
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {

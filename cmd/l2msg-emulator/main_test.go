@@ -77,6 +77,13 @@ func TestParseFlags(t *testing.T) {
 	if cfg, _ = parseFlags([]string{"-v1"}, env, io.Discard); !cfg.v1Shapes {
 		t.Fatal("-v1 was not read")
 	}
+	// The settings race is on by default, as on the real server.
+	if cfg, _ = parseFlags(nil, env, io.Discard); !cfg.settingsRace || cfg.raceWindow != emulator.DefaultSettingsRaceWindow {
+		t.Fatalf("settings race by default: %v %s", cfg.settingsRace, cfg.raceWindow)
+	}
+	if cfg, _ = parseFlags([]string{"-settings-race=false", "-settings-race-window", "1s"}, env, io.Discard); cfg.settingsRace || cfg.raceWindow != time.Second {
+		t.Fatalf("-settings-race=false: %v %s", cfg.settingsRace, cfg.raceWindow)
+	}
 	if cfg, _ = parseFlags([]string{"-fault-rate", "0.1"}, env, io.Discard); len(cfg.faults.Kinds) != 3 {
 		t.Fatalf("default kinds %v", cfg.faults.Kinds)
 	}
@@ -84,6 +91,7 @@ func TestParseFlags(t *testing.T) {
 		{"-fault-kinds", "boom"},
 		{"-fault-rate", "2"},
 		{"-listen", "0.0.0.0:8080"},
+		{"-settings-race-window", "-1s"},
 		{"extra"},
 	} {
 		if _, err := parseFlags(bad, env, io.Discard); err == nil {

@@ -77,10 +77,17 @@ func botPath(kind BotKind, route, id, instance string) string {
 	return pathFor(p, instance)
 }
 
-// CreateBot creates a bot from its JSON body.
+// CreateBot creates a bot from its JSON body. The client's bot creates and
+// settings sets of one instance and kind go one at a time: the first may
+// make the kind's settings row, which the server cannot make twice at once
+// (settings_row.go).
 func (c *Client) CreateBot(ctx context.Context, kind BotKind, instance string, body map[string]any) (*Bot, error) {
 	var row jsonObject
-	if _, err := c.do(ctx, call{method: http.MethodPost, path: botPath(kind, "create", "", instance), instance: instance, in: body, out: &row}); err != nil {
+	err := c.withSettingsRow(ctx, kind, instance, func() error {
+		_, err := c.do(ctx, call{method: http.MethodPost, path: botPath(kind, "create", "", instance), instance: instance, in: body, out: &row})
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	return row.bot(), nil
@@ -167,10 +174,15 @@ func (c *Client) ListBots(ctx context.Context, kind BotKind, instance string) ([
 }
 
 // SetBotSettings upserts a kind's defaults. The fallback bot is sent as
-// body["fallbackId"].
+// body["fallbackId"]. It waits for the client's bot creates of the instance
+// and kind, as CreateBot does.
 func (c *Client) SetBotSettings(ctx context.Context, kind BotKind, instance string, body map[string]any) (*BotSettings, error) {
 	var row jsonObject
-	if _, err := c.do(ctx, call{method: http.MethodPost, path: botPath(kind, "settings", "", instance), instance: instance, in: body, out: &row}); err != nil {
+	err := c.withSettingsRow(ctx, kind, instance, func() error {
+		_, err := c.do(ctx, call{method: http.MethodPost, path: botPath(kind, "settings", "", instance), instance: instance, in: body, out: &row})
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	return row.settings(), nil

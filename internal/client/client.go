@@ -83,6 +83,9 @@ type Client struct {
 	listing   listing
 	deletions deletions
 	maxBody   int64 // maxSuccessBody; tests lower it
+	// settingsRows serializes the writes that race for a chatbot kind's
+	// settings row (settings_row.go).
+	settingsRows settingsRowLocks
 }
 
 // New validates cfg and returns a Client.

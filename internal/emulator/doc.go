@@ -88,4 +88,15 @@
 //     kind's default settings, and fetch returns a bot of any instance.
 //     The bot schemas' isNotEmpty rules are not emulated (the reference does
 //     not list them).
+//   - A kind's settings row is made by the first write that needs it: a bot
+//     create that leaves a behaviour field falsy (any OpenAI bot), from the
+//     bot's own values, or a settings set. As on the real server (measured
+//     on 2.3.6), two such writes of one instance and kind at the same time
+//     both find no row and both insert one; the later insert fails and its
+//     write answers 500 "Error setting default settings" having made
+//     nothing, no bot either. The emulator holds the first insert back for
+//     Options.SettingsRaceWindow (DefaultSettingsRaceWindow) so that writes
+//     sent together meet as they do on the real server; the loser answers
+//     once the winner's row is in. Options.NoSettingsRace makes them wait
+//     for each other instead.
 package emulator

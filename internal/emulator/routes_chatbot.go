@@ -13,6 +13,17 @@ import (
 type chatState struct {
 	bots     []*botRow
 	settings *botSettingsRow
+	// inserting is the write that found no settings row and is inserting
+	// one (see insertSettingsRow); nil otherwise.
+	inserting *settingsInsert
+}
+
+// settingsInsert is a settings row's insert under way.
+type settingsInsert struct {
+	done chan struct{} // closed once the insert is made or has failed
+	// losers counts the writers that found no row meanwhile, so that tests
+	// can tell they arrived.
+	losers int
 }
 
 type botRow struct {
@@ -125,18 +136,26 @@ func (s *Server) createBot(k *botKind, w http.ResponseWriter, rq *request) {
 			serverError(w, "Openai Bot already exists")
 			return
 		}
-		if st.settings == nil {
+	} else if k.dupCreate != nil && duplicate(st, data, k.dupCreate, nil) {
+		serverError(w, k.name+" already exists")
+		return
+	}
+
+	// The OpenAI bot makes its kind's settings row whenever there is none;
+	// the other kinds when they leave a behaviour field falsy.
+	if st.settings == nil && (k.prefix == "openai" || anyFalsy(data)) {
+		if !s.insertSettingsRow(w, inst, st) {
+			return
+		}
+		now = s.now()
+		if k.prefix == "openai" {
 			if !s.credsExistLocked(stringField(data, "openaiCredsId")) {
 				serverError(w, "Error setting default settings")
 				return
 			}
 			st.settings = s.openaiSeedSettings(data, now)
 		}
-	} else if k.dupCreate != nil && duplicate(st, data, k.dupCreate, nil) {
-		serverError(w, k.name+" already exists")
-		return
 	}
-
 	s.fillDefaults(k, st, data, now)
 
 	if msg := triggerConflict(k, st, data, nil); msg != "" {
@@ -173,13 +192,7 @@ func (s *Server) createBot(k *botKind, w http.ResponseWriter, rq *request) {
 // missing ones come from the kind's settings row, and a first bot creates
 // that row from its own values.
 func (s *Server) fillDefaults(k *botKind, st *chatState, data map[string]any, now time.Time) {
-	anyFalsy := false
-	for _, name := range behaviourFields {
-		if !truthy(data[name]) {
-			anyFalsy = true
-		}
-	}
-	if !anyFalsy {
+	if !anyFalsy(data) {
 		return
 	}
 	for _, name := range behaviourFields {
@@ -206,6 +219,53 @@ func (s *Server) fillDefaults(k *botKind, st *chatState, data map[string]any, no
 		}
 		st.settings = row
 	}
+}
+
+// anyFalsy is create's test for filling defaults: a behaviour field the
+// body leaves out or sends falsy.
+func anyFalsy(data map[string]any) bool {
+	return slices.ContainsFunc(behaviourFields, func(name string) bool { return !truthy(data[name]) })
+}
+
+// insertSettingsRow is the race of the server's find-then-insert of a kind's
+// settings row (BaseChatbotController.settings: findFirst, then create),
+// called with s.mu held by a bot create or a settings set that found no
+// row. On the real server these are two queries: two writers of one
+// instance and kind that both find no row both insert, and the later insert
+// fails on the row's unique instanceId, so that write answers 500 "Error
+// setting default settings" having made nothing (no bot either). The
+// emulator answers too fast for writes to meet by chance, so the first
+// writer holds its insert back for the race window with the lock released;
+// a writer that finds no row meanwhile loses: it answers once the winner's
+// insert is made. It returns with s.mu held; false after answering.
+func (s *Server) insertSettingsRow(w http.ResponseWriter, inst *instance, st *chatState) bool {
+	if !s.settingsRace {
+		return true
+	}
+	fail := func() bool {
+		serverError(w, "Error setting default settings")
+		return false
+	}
+	if in := st.inserting; in != nil {
+		in.losers++
+		s.mu.Unlock()
+		<-in.done
+		s.lock()
+		return fail()
+	}
+	in := &settingsInsert{done: make(chan struct{})}
+	st.inserting = in
+	s.mu.Unlock()
+	s.raceWait()
+	s.lock()
+	st.inserting = nil
+	close(in.done)
+	// The insert fails on a row made meanwhile (an admin call) and on the
+	// instance's foreign key once the instance is gone.
+	if st.settings != nil || s.instances[inst.name] != inst {
+		return fail()
+	}
+	return true
 }
 
 // openaiSeedSettings is the settings row the first OpenAI bot creates:
@@ -457,6 +517,12 @@ func (s *Server) setBotSettings(k *botKind, w http.ResponseWriter, rq *request) 
 	body := rq.body
 	st := inst.chat(k)
 	now := s.now()
+	if st.settings == nil {
+		if !s.insertSettingsRow(w, inst, st) {
+			return
+		}
+		now = s.now()
+	}
 	row := st.settings
 	if row == nil {
 		row = &botSettingsRow{id: newCUID(), vals: map[string]any{}, createdAt: now}

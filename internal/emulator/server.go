@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"context"
 	"math/rand/v2"
 	"net/http"
@@ -38,7 +39,20 @@ type Options struct {
 	// Disabled lists integration environment switches that are off
 	// (SwitchChatwoot, …); every other integration is on. See SetSwitch.
 	Disabled []string
+	// NoSettingsRace turns off the race of a chatbot kind's settings row:
+	// writes that find no row then insert one one at a time instead of
+	// failing the later one, as the real server does (see doc.go).
+	NoSettingsRace bool
+	// SettingsRaceWindow is how long a write that found no settings row
+	// takes to insert one, while a second writer of the instance and kind
+	// still finds none; 0 means DefaultSettingsRaceWindow.
+	SettingsRaceWindow time.Duration
 }
+
+// DefaultSettingsRaceWindow is long enough that writes a client sends
+// together meet in it, as they do on the real server, whose window is two
+// database round trips; short enough not to slow a first bot noticeably.
+const DefaultSettingsRaceWindow = 100 * time.Millisecond
 
 // Server is the emulator. It implements http.Handler and is safe for
 // concurrent use.
@@ -51,6 +65,10 @@ type Server struct {
 	logRequests        bool
 	v1Shapes           bool
 	now                func() time.Time
+	// settingsRace is on unless Options.NoSettingsRace; raceWait is the
+	// window of a settings row's insert (tests replace it to hold it open).
+	settingsRace bool
+	raceWait     func()
 
 	mu        sync.Mutex
 	seq       uint64
@@ -89,7 +107,10 @@ func New(opts Options) *Server {
 		v1Shapes:           opts.V1Shapes,
 		now:                now,
 		instances:          map[string]*instance{},
+		settingsRace:       !opts.NoSettingsRace,
 	}
+	window := cmp.Or(opts.SettingsRaceWindow, DefaultSettingsRaceWindow)
+	s.raceWait = func() { time.Sleep(window) }
 	s.ResetStats()
 	s.SetFaults(opts.Faults)
 	for _, name := range opts.Disabled {

@@ -85,7 +85,8 @@ var (
 			"like `all`, without the one-per-kind rule)."}
 	triggerOperatorField = field{name: "trigger_operator", wire: "triggerOperator", noClear: true, oneOf: []string{"equals", "contains", "startsWith", "endsWith", "regex"},
 		desc: "How a `keyword` trigger matches `trigger_value`: `equals` (the whole message), `contains`, `startsWith`, `endsWith`, " +
-			"or `regex` (`trigger_value` is a JavaScript regular expression; one JavaScript cannot compile is refused at plan). " +
+			"or `regex` (`trigger_value` is a JavaScript regular expression, used without flags; a syntax error the provider can " +
+			"recognise, such as an unclosed group or Go's inline `(?i)`, is refused at plan). " +
 			"Required with `keyword`, not allowed with other trigger types."}
 	triggerValueField = field{name: "trigger_value", wire: "triggerValue", noClear: true,
 		desc: "The keyword or regular expression (with `keyword`) or the expression, such as `contains:price,cost` (with `advanced`); required with " +

@@ -468,7 +468,7 @@ func (r *botResource) addWriteError(ctx context.Context, diags *diag.Diagnostics
 	summary := fmt.Sprintf("Could not %s %s in instance %q", action, r.kind.title, name)
 	detail := r.describe(err)
 	msg := client.ServerMessage(err)
-	if client.IsRuleAnswer(err) && strings.HasPrefix(msg, "Error ") {
+	if client.IsRuleAnswer(err) && strings.HasPrefix(msg, "Error ") && msg != errDefaultSettings {
 		bots, lerr := r.client.ListBots(ctx, r.kind.api, name)
 		switch {
 		case lerr != nil:
@@ -484,14 +484,14 @@ func (r *botResource) addWriteError(ctx context.Context, diags *diag.Diagnostics
 				"its column allows or a credential of another instance."
 		}
 	}
-	if hint := ruleHint(msg); hint != "" {
+	if hint := ruleHint(r.kind, msg); hint != "" {
 		detail += "\n\n" + hint
 	}
 	diags.AddError(summary, detail+createFailedNote("bot", err))
 }
 
 // ruleHint says what to change for the server's rule messages.
-func ruleHint(msg string) string {
+func ruleHint(k *botKind, msg string) string {
 	switch {
 	case strings.Contains(msg, "Trigger already exists"):
 		return "Another bot of this kind in the instance has the same trigger (even a disabled one, or one whose trigger type no longer uses it)."
@@ -499,8 +499,28 @@ func ruleHint(msg string) string {
 		return `Only one enabled bot of a kind may have trigger_type "all": disable the other one or change this trigger.`
 	case strings.Contains(msg, "already exists"):
 		return "Another bot of this kind in the instance points at the same endpoint and key."
-	case msg == "Error setting default settings":
-		return "openai_creds_id is not a credential the server knows."
+	case msg == errDefaultSettings:
+		return defaultSettingsHint(k)
 	}
 	return ""
+}
+
+// errDefaultSettings is what a bot create or a settings set answers when the
+// server could not make the kind's settings row.
+const errDefaultSettings = "Error setting default settings"
+
+// defaultSettingsHint says why the server could not make the kind's
+// settings row: another write made it at the same moment (this provider
+// sends its own one at a time, see client/settings_row.go), or for OpenAI
+// a credential the row cannot link to.
+func defaultSettingsHint(k *botKind) string {
+	hint := fmt.Sprintf("The server makes an instance's %s defaults (l2msg_%s) on the first write that needs them, and gives this "+
+		"answer when another write of the same instance and kind made them at the same moment: another program or Terraform run "+
+		"creating a %s or setting those defaults in this instance at once. Nothing was created or changed: run terraform apply again.",
+		k.title, k.settings, k.title)
+	if k == openaiKind {
+		hint += " It also gives it when openai_creds_id is not a credential the server knows, or is one that another instance's " +
+			"OpenAI defaults use."
+	}
+	return hint
 }

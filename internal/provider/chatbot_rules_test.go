@@ -327,3 +327,25 @@ func TestChatbotCollapsedUpdateErrorIsExplained(t *testing.T) {
 		t.Fatalf("diagnostic: %s", got)
 	}
 }
+
+// "Error setting default settings" means the settings row's race for every
+// kind, and for OpenAI also a credential the row cannot link to; only
+// OpenAI's explanation names openai_creds_id.
+func TestChatbotDefaultSettingsErrorIsExplained(t *testing.T) {
+	for _, k := range botKinds {
+		err := &client.APIError{StatusCode: 500, Method: "POST", Path: "/" + k.api.Prefix + "/create/x",
+			Messages: []string{"Error setting default settings"}, Enveloped: true}
+		var diags diag.Diagnostics
+		(&botResource{kind: k}).addWriteError(context.Background(), &diags, "create", "x", "", nil, err)
+		got := diagSummary(diags)
+		if !strings.Contains(got, "at the same moment") || !strings.Contains(got, "l2msg_"+k.settings) {
+			t.Errorf("%s: the race is not explained: %s", k.title, got)
+		}
+		if names := strings.Contains(got, "openai_creds_id"); names != (k == openaiKind) {
+			t.Errorf("%s: names openai_creds_id %v: %s", k.title, names, got)
+		}
+		if strings.Contains(got, "No other bot of the instance conflicts") {
+			t.Errorf("%s: explained as a rule: %s", k.title, got)
+		}
+	}
+}

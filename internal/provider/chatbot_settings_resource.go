@@ -205,8 +205,8 @@ func (r *botSettingsResource) write(ctx context.Context, p tfsdk.Plan, state *tf
 	got, err := r.client.SetBotSettings(ctx, r.kind.api, name, r.body(ctx, plan))
 	if err != nil {
 		detail := describeChatbotError(r.kind, err)
-		if r.kind == openaiKind && client.ServerMessage(err) == "Error setting default settings" {
-			detail += "\n\nCheck that openai_creds_id is a credential of this instance that no other instance's defaults use."
+		if client.ServerMessage(err) == errDefaultSettings {
+			detail += "\n\n" + defaultSettingsHint(r.kind)
 		}
 		diags.AddError(fmt.Sprintf("Could not set the %s defaults of instance %q", r.kind.title, name), detail)
 		return

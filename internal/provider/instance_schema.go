@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/helpers/validatordiag"
@@ -259,7 +260,7 @@ func (v tokenValidator) ValidateString(ctx context.Context, req validator.String
 	}
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid token",
 		fmt.Sprintf("Attribute %s %s, because the server uses it as the apikey header; got %d characters. "+
-			"The value is not shown: it is secret.", req.Path, v.Description(ctx), len(req.ConfigValue.ValueString())))
+			"The value is not shown: it is secret.", req.Path, v.Description(ctx), utf8.RuneCountInString(req.ConfigValue.ValueString())))
 }
 
 const tokenReplaceDoc = "Replaces the instance when the key it asks for differs from the instance's key."

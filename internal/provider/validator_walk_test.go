@@ -499,3 +499,13 @@ func TestEveryPageOpensWithWhatItDoes(t *testing.T) {
 		}
 	}
 }
+
+// The token's message counts characters too, as its rule does.
+func TestTokenMessageCountsCharacters(t *testing.T) {
+	var resp validator.StringResponse
+	tokenValidator{}.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("token"),
+		ConfigValue: types.StringValue(strings.Repeat("é", 10))}, &resp)
+	if got := diagSummary(resp.Diagnostics); !strings.Contains(got, "got 10 characters") {
+		t.Errorf("diagnostic: %s", got)
+	}
+}
