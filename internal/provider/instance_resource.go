@@ -70,6 +70,21 @@ func (r *instanceResource) ConfigValidators(context.Context) []resource.ConfigVa
 // null plans it known after apply when the configuration does not use
 // token_wo: the import could not tell, the plan can.
 func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.State.Raw.IsNull() {
+		// Whether this plan keeps the instance, for the OpenAI credentials
+		// that it destroys and that the instance's defaults hold
+		// (warnCredsLeft). A replacement of the instance replaces the
+		// credentials linked to it, and deletes the others.
+		var name types.String
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("instance_name"), &name)...)
+		plan := instanceKept
+		if req.Plan.Raw.IsNull() {
+			plan = instanceGoing
+		}
+		if creds := r.walk.planInstance(name.ValueString(), plan); plan == instanceKept {
+			warnCredsLeft(ctx, r.client, r.walk, name.ValueString(), creds, &resp.Diagnostics)
+		}
+	}
 	if req.Plan.Raw.IsNull() {
 		return
 	}

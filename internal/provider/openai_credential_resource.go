@@ -29,6 +29,7 @@ var (
 	_ resource.ResourceWithImportState      = (*openaiCredentialResource)(nil)
 	_ resource.ResourceWithIdentity         = (*openaiCredentialResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*openaiCredentialResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*openaiCredentialResource)(nil)
 )
 
 // NewOpenAICredentialResource returns l2msg_openai_credential.
@@ -92,10 +93,15 @@ func (r *openaiCredentialResource) Schema(_ context.Context, _ resource.SchemaRe
 			"`l2msg_openai_settings`. The server (`/openai/creds`) has no update route: any change replaces the credential, and the bots that " +
 			"use it are replaced with it in the same apply (the server deletes them with it).\n\n" +
 			"The OpenAI defaults of an instance always point at a credential (the first OpenAI bot sets them to its own), and " +
-			"the server refuses to delete that credential for as long as the instance lives. Destroying it then removes it " +
-			"from state with a warning and leaves it on the server, until `l2msg_openai_settings` points at another " +
-			"credential or the instance is deleted (which removes it). Because names and keys are unique on the server, a " +
-			"replacement of such a credential needs a new `name` and key, or the defaults moved first.\n\n" +
+			"the server refuses to delete that credential for as long as the instance lives.\n\n" +
+			"**Rotating the key**: change the `name` and the key (`api_key`, or `api_key_wo` with a new `api_key_wo_version`) " +
+			"of the same resource, in one apply. Names and keys are unique on the server, hence the new name. The apply deletes " +
+			"the old credential's bots, creates the new credential, moves the defaults to it, deletes the old credential, " +
+			"re-creates the bots and updates `l2msg_openai_settings` on the new `id`: nothing is left on the server. Do not use " +
+			"`create_before_destroy` for this: it spreads to the instance, whose replacement then fails on its own name.\n\n" +
+			"Deleting or replacing the instance deletes its credentials with it. A plan that destroys the credential the " +
+			"defaults hold, while it keeps the instance and creates no other credential in it, warns that the credential will " +
+			"stay on the server (Terraform forgets it): point `l2msg_openai_settings` at another credential first.\n\n" +
 			"A credential of the instance with this name and key (what an interrupted create, or one whose answer was lost, " +
 			"leaves) is adopted with a warning; one with only the name or only the key is refused before anything is sent, " +
 			"with the `terraform import` command that adopts it.\n\n" +
@@ -161,6 +167,7 @@ func (r *openaiCredentialResource) Create(ctx context.Context, req resource.Crea
 	}
 	creds, err := r.createOrAdopt(ctx, name, plan.Name.ValueString(), key, &resp.Diagnostics)
 	if creds == nil {
+		r.reportLeft(name, &resp.Diagnostics)
 		if err != nil {
 			detail := describeChatbotError(openaiKind, err)
 			if client.ServerMessage(err) == "Error creating openai creds" {
@@ -179,6 +186,122 @@ func (r *openaiCredentialResource) Create(ctx context.Context, req resource.Crea
 	plan.InstanceID = types.StringValue(inst.ID)
 	plan.APIKeyWO = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.takeOverDefaults(ctx, name, creds.ID, &resp.Diagnostics)
+}
+
+// A credential the instance's OpenAI defaults hold cannot be deleted (the
+// server can move that link, never clear it), and Terraform deletes a
+// replaced credential before it creates the new one, and before
+// l2msg_openai_settings moves to it. So a rotation (a new name and key)
+// would leave the old credential, its key in clear, on the server. Instead
+// the refused Delete notes the credential for the rest of the walk
+// (walkNotes.leaveCred), and the Create that follows moves the defaults to
+// the new credential and deletes the old one (takeOverDefaults). Deleting
+// the instance deletes its credentials too. What really stays is said at
+// plan (warnCredsLeft): a credential the plan destroys, of an instance it
+// keeps, that the defaults hold, with no credential created to take them.
+
+// ModifyPlan notes what the plan does with the credential, for
+// warnCredsLeft.
+func (r *openaiCredentialResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var instance, id types.String
+	from := req.Plan.Raw
+	if req.Plan.Raw.IsNull() {
+		from = req.State.Raw
+	}
+	if from.IsNull() {
+		return
+	}
+	raw := tfsdk.Plan{Schema: req.Plan.Schema, Raw: from}
+	resp.Diagnostics.Append(raw.GetAttribute(ctx, path.Root("instance_name"), &instance)...)
+	resp.Diagnostics.Append(raw.GetAttribute(ctx, path.Root("id"), &id)...)
+	if resp.Diagnostics.HasError() || instance.IsUnknown() {
+		return
+	}
+	inst, creds := r.walk.planCred(instance.ValueString(), id.ValueString(), req.Plan.Raw.IsNull())
+	if inst == instanceKept {
+		warnCredsLeft(ctx, r.client, r.walk, instance.ValueString(), creds, &resp.Diagnostics)
+	}
+}
+
+// warnCredsLeft warns, at plan, of a credential of an instance the plan
+// keeps that it destroys while the instance's OpenAI defaults hold it, with
+// no credential of the instance created to take them over: the server will
+// refuse the delete, and Terraform forgets it. The instance's plan and its
+// credentials' come in either order; whichever comes last calls it.
+func warnCredsLeft(ctx context.Context, c *client.Client, walk *walkNotes, instance string, creds credPlans, diags *diag.Diagnostics) {
+	if c == nil || creds.created || len(creds.destroyed) == 0 {
+		return
+	}
+	settings, err := c.FetchBotSettings(ctx, client.OpenAI, instance)
+	if err != nil || !settings.Exists {
+		return
+	}
+	held := fmt.Sprint(settings.Fields["openaiCredsId"])
+	if !slices.Contains(creds.destroyed, held) || !walk.warnOnce(instance, held) {
+		return
+	}
+	diags.AddWarning("OpenAI credential left on the server",
+		fmt.Sprintf("This plan destroys OpenAI credential %q of instance %q, but the instance's OpenAI defaults point at it, and the "+
+			"server can move that link but never clear it: it will refuse the delete, and the credential, its key in clear, stays "+
+			"on the server after Terraform forgets it. To remove it, keep a credential in the instance (a new one takes the "+
+			"defaults over: rotate a key by changing the name and key of the same l2msg_openai_credential), point "+
+			"l2msg_openai_settings at another credential first, or delete the instance.", held, instance))
+}
+
+// reportLeft warns of the credentials a failed create leaves to nothing.
+func (r *openaiCredentialResource) reportLeft(instance string, diags *diag.Diagnostics) {
+	for _, old := range r.walk.takeLeftCreds(instance) {
+		diags.AddWarning("OpenAI credential left on the server",
+			fmt.Sprintf("Credential %q of instance %q, which this apply replaced or removed, stays on the server: the OpenAI defaults "+
+				"hold it (the server can move that link but never clear it), and the credential that was to take them over could "+
+				"not be created. It is no longer in Terraform's state: once the create succeeds, delete it by hand, or import it "+
+				"again.", old, instance))
+	}
+}
+
+// takeOverDefaults deals with the credentials of the instance whose delete
+// the server refused earlier in this walk because the OpenAI defaults held
+// them: the defaults move to the credential just created, and those
+// credentials are deleted. One that cannot be is reported as left.
+func (r *openaiCredentialResource) takeOverDefaults(ctx context.Context, instance, id string, diags *diag.Diagnostics) {
+	left := r.walk.takeLeftCreds(instance)
+	if len(left) == 0 {
+		return
+	}
+	settings, err := r.client.FetchBotSettings(ctx, client.OpenAI, instance)
+	if err == nil && settings.Exists && slices.Contains(left, fmt.Sprint(settings.Fields["openaiCredsId"])) {
+		body := map[string]any{"fallbackId": nil}
+		if settings.FallbackID != "" {
+			body["fallbackId"] = settings.FallbackID
+		}
+		for _, f := range (&botSettingsResource{kind: openaiKind}).fields() {
+			if v, ok := settings.Fields[f.wire]; ok {
+				body[f.wire] = v
+			}
+		}
+		body["openaiCredsId"] = id
+		if _, err = r.client.SetBotSettings(ctx, client.OpenAI, instance, body); err == nil {
+			tflog.Info(ctx, "moved the OpenAI defaults to the new credential", map[string]any{"instance_name": instance, "id": id})
+		}
+	}
+	for _, old := range left {
+		if err == nil {
+			err = r.client.DeleteOpenAICreds(ctx, instance, old)
+			if client.IsNotFound(err) || client.ServerMessage(err) == "Openai Creds not found" {
+				err = nil // gone with a replaced instance
+			}
+		}
+		if err != nil {
+			diags.AddWarning("OpenAI credential left on the server",
+				fmt.Sprintf("Credential %q of instance %q, which this apply replaced or removed, could not be deleted after the OpenAI "+
+					"defaults moved to credential %q: %s. It is no longer in Terraform's state: delete it by hand, or import it "+
+					"again.", old, instance, id, describeChatbotError(openaiKind, err)))
+			err = nil
+			continue
+		}
+		tflog.Info(ctx, "deleted the OpenAI credential the defaults held", map[string]any{"instance_name": instance, "id": old})
+	}
 }
 
 // createOrAdopt registers the key, or adopts the credential of the same
@@ -284,11 +407,11 @@ func (r *openaiCredentialResource) Delete(ctx context.Context, req resource.Dele
 		return
 	case "Error deleting openai creds":
 		if settings, serr := r.client.FetchBotSettings(ctx, client.OpenAI, name); serr == nil && settings.Exists && settings.Fields["openaiCredsId"] == id {
-			resp.Diagnostics.AddWarning("OpenAI credential left on the server",
-				fmt.Sprintf("The OpenAI defaults of instance %q point at credential %q, and the server can move that link but never clear it, "+
-					"so it refuses to delete the credential. It is removed from Terraform's state and stays on the server until "+
-					"l2msg_openai_settings points at another credential (then delete it by hand or import it again) or the instance is "+
-					"deleted, which removes it.", name, id))
+			// A credential created later in this walk takes the defaults
+			// over and deletes it; the deletion of the instance deletes it;
+			// otherwise the plan said it stays (warnCredsLeft).
+			r.walk.leaveCred(name, id)
+			tflog.Info(ctx, "the OpenAI defaults hold the credential: left to the rest of the apply", map[string]any{"instance_name": name, "id": id})
 			return
 		}
 	}

@@ -83,9 +83,10 @@ func wantCreds(emu *emulator.Server, names ...string) resource.TestCheckFunc {
 }
 
 // TestAccOpenAICredential: a change replaces the credential and the bot
-// that uses it in one apply; a credential the defaults hold is left on the
-// server with a warning instead of failing; moving the defaults frees it;
-// destroy of the whole stack succeeds and leaves nothing.
+// that uses it in one apply; the defaults the first bot made, which held
+// the old credential, move to the new one, and the old one is deleted;
+// destroy of the whole stack succeeds and leaves nothing. (The rotation
+// through the CLI, with its warnings: TestAccOpenAICredential_rotation.)
 func TestAccOpenAICredential(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
 	resource.ParallelTest(t, resource.TestCase{
@@ -116,14 +117,14 @@ func TestAccOpenAICredential(t *testing.T) {
 			},
 			{
 				// A new key and name: the credential and its bot are replaced.
-				// The old credential stays on the server (the defaults hold it).
+				// The defaults move to the new credential, and the old one goes.
 				Config: credsConfig(url, "rotated", "sk-rotated", false, "a", ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("l2msg_openai_credential.a", plancheck.ResourceActionDestroyBeforeCreate),
 					plancheck.ExpectResourceAction("l2msg_openai_bot.bot", plancheck.ResourceActionDestroyBeforeCreate),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					wantCreds(emu, "main", "rotated"),
+					wantCreds(emu, "rotated"),
 					func(*terraform.State) error {
 						bots := emu.Chatbots("ai", "openai")
 						if len(bots) != 1 {
@@ -144,7 +145,7 @@ func TestAccOpenAICredential(t *testing.T) {
 			},
 			{
 				Config: credsConfig(url, "", "", true, "b", "b"),
-				Check:  wantCreds(emu, "main", "second"),
+				Check:  wantCreds(emu, "second"),
 			},
 		},
 	})

@@ -120,7 +120,7 @@ func (p *l2msgProvider) Configure(ctx context.Context, req provider.ConfigureReq
 				"carries the API key, and instance keys and webhook headers travel in the bodies, unencrypted, for anyone "+
 				"on the way to read. Use https:// unless the network between here and %s is yours.", EnvBaseURL, host, host))
 	}
-	data := &providerData{client: c, settings: cc, claims: &claims{}}
+	data := &providerData{client: c, settings: cc, claims: &claims{}, walk: newWalkNotes()}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data

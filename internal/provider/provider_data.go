@@ -25,6 +25,8 @@ type providerData struct {
 	// claims are the members this walk's resources created or adopted
 	// (memberCreate), shared by every resource of the walk.
 	claims *claims
+	// walk is what else the resources of this walk tell each other.
+	walk *walkNotes
 }
 
 // secretHolder is a model that knows which of its values are secret.
