@@ -262,7 +262,7 @@ func (l *lifecycle) begin(ctx context.Context, values ...tftypes.Value) (context
 }
 
 func (c *call) redactor() *redactor {
-	return &redactor{values: secretsPattern(c.secrets), fields: c.facts.fields}
+	return &redactor{spellings: allSpellings(c.secrets), fields: c.facts.fields}
 }
 
 // end returns diags redacted, with the secrets the call started with and

@@ -140,6 +140,8 @@ func TestRedactorSpellings(t *testing.T) {
 		"\\u upper case":  uni.String(),
 		"Go JSON twice":   goJS(goJS(hostileSecret)),
 		"JS JSON twice":   js(js(hostileSecret)),
+		// Python's json.dumps: non-ASCII as \uXXXX, the rest as is.
+		"ASCII-only JSON": `"k3y-\"q\\b<a>&\u00e9\u2713\ud834\udd1e'/"`,
 	} {
 		got := r.redact(text)
 		if strings.Contains(got, "k3y") || !strings.Contains(got, redactedText) {

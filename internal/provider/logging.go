@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -36,8 +37,17 @@ func withMasks(ctx context.Context, secrets ...string) context.Context {
 
 // clientLog sends the client's request and retry events to tflog. The
 // client calls it with the request's context, which descends from the
-// CRUD method's, so the masks of withMasks apply.
+// CRUD method's, so the masks of the lifecycle (or withMasks) apply; the
+// fields of its error texts, which quote the server, also go through the
+// redaction of secret fields (redaction.go).
 func clientLog(ctx context.Context, level client.LogLevel, msg string, fields map[string]any) {
+	r := redactorOf(ctx)
+	fields = maps.Clone(fields)
+	for k, v := range fields {
+		if s, ok := v.(string); ok {
+			fields[k] = r.redactFields(s)
+		}
+	}
 	if level >= client.LogWarn {
 		tflog.Warn(ctx, msg, fields)
 		return

@@ -1,11 +1,13 @@
 package provider
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"html"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf16"
 
@@ -19,9 +21,16 @@ import (
 // errors (a database error quoting the row, a proxy quoting the body), and
 // each re-serialises it its own way: as sent, as Go's encoding/json does
 // (\" \\ and \u003c \u003e \u0026), as JavaScript's JSON.stringify does
-// (\" \\ and <>& as they are), HTML-escaped (&lt; &#34;), every character
-// as \uXXXX, or escaped once more when a JSON text is quoted inside
-// another. A plain string match finds only the first of these.
+// (\" \\ and <>& as they are), as ASCII-only encoders do (\u00e9),
+// HTML-escaped (&lt; &#34;), every character as \uXXXX, or escaped once more
+// when a JSON text is quoted inside another. A plain string match finds
+// only the first of these. The spellings are enumerated (spellingsOf) and
+// searched as strings: every log line of every call goes through them, and
+// expressions that matched all of them at once cost several times as much
+// (compiling them alone took a millisecond per call).
+// Secrets no one told us about are caught by field: the values of secret
+// fields of objects quoted in a message (fieldPatterns), which only text
+// that quotes something is searched for.
 
 // redactedText replaces a secret in diagnostics and errors; the logging
 // library replaces what its masks match with its own "***".
@@ -40,10 +49,11 @@ var secretFieldWords = [][]string{
 // redactor hides a set of secrets, in every spelling, and the values of
 // secret fields in JSON and JavaScript objects quoted in a message.
 type redactor struct {
-	// values matches any of the secrets in any spelling; nil for none.
-	values *regexp.Regexp
-	// fields match a secret field and its string value, one expression
-	// per quoting style: groups 1 and 3 are kept, group 2 is the value.
+	// spellings are every spelling of every secret, longest first, so
+	// that a secret holding another is hidden whole.
+	spellings []string
+	// fields match a secret field and its value, one expression per
+	// quoting style: groups 1 and 3 are kept, group 2 is the value.
 	fields []*regexp.Regexp
 }
 
@@ -56,7 +66,7 @@ func newRedactor(secrets, keys []string) *redactor {
 	if len(keys) > 0 {
 		fields = fieldPatterns(keys)
 	}
-	return &redactor{values: secretsPattern(secrets), fields: fields}
+	return &redactor{spellings: allSpellings(secrets), fields: fields}
 }
 
 // commonFieldPatterns are the field patterns of secretFieldWords alone.
@@ -68,8 +78,18 @@ func (r *redactor) redact(s string) string {
 	if r == nil {
 		return s
 	}
-	if r.values != nil {
-		s = r.values.ReplaceAllLiteralString(s, redactedText)
+	for _, sp := range r.spellings {
+		s = strings.ReplaceAll(s, sp, redactedText)
+	}
+	return r.redactFields(s)
+}
+
+// redactFields replaces the values of secret fields in s. Only text that
+// quotes something can hold such a field: the rest is left alone without
+// running the expressions, which cost far more than the string search.
+func (r *redactor) redactFields(s string) string {
+	if !strings.ContainsAny(s, `"'{`) && !strings.Contains(s, "&") {
+		return s
 	}
 	for _, f := range r.fields {
 		s = f.ReplaceAllString(s, "${1}"+redactedText+"${3}")
@@ -77,19 +97,30 @@ func (r *redactor) redact(s string) string {
 	return s
 }
 
-// mask returns ctx with the same secrets and fields masked in the
-// provider's logs (tflog, which the client logs through too) and in the
-// framework's (tfsdklog), plus the log fields whose key alone says they
-// are secret.
+type redactorKey struct{}
+
+// mask returns ctx with the secrets masked in the provider's logs (tflog,
+// which the client logs through too) and in the framework's (tfsdklog),
+// plus the log fields whose key alone says they are secret. The secret
+// fields of objects quoted in the client's log lines (a server's error)
+// are redacted by clientLog, which finds the redactor in ctx.
 func (r *redactor) mask(ctx context.Context) context.Context {
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, secretFieldKeys...)
 	ctx = tfsdklog.MaskFieldValuesWithFieldKeys(ctx, secretFieldKeys...)
-	res := slices.Clone(r.fields)
-	if r.values != nil {
-		res = append(res, r.values)
+	if len(r.spellings) > 0 {
+		ctx = tflog.MaskLogStrings(ctx, r.spellings...)
+		ctx = tfsdklog.MaskLogStrings(ctx, r.spellings...)
 	}
-	ctx = tflog.MaskLogRegexes(ctx, res...)
-	return tfsdklog.MaskLogRegexes(ctx, res...)
+	return context.WithValue(ctx, redactorKey{}, r)
+}
+
+// redactorOf is the redactor mask put in ctx; one for the common secret
+// fields when there is none.
+func redactorOf(ctx context.Context) *redactor {
+	if r, ok := ctx.Value(redactorKey{}).(*redactor); ok {
+		return r
+	}
+	return &redactor{fields: commonFieldPatterns}
 }
 
 // diagnostics returns diags with every summary and detail redacted; the
@@ -120,81 +151,91 @@ func (r *redactor) diagnostics(diags diag.Diagnostics) diag.Diagnostics {
 	return out
 }
 
-// secretsPattern matches any of secrets in any spelling, the longest
-// first so that a secret holding another is hidden whole.
-func secretsPattern(secrets []string) *regexp.Regexp {
-	secrets = slices.DeleteFunc(slices.Clone(secrets), func(s string) bool { return s == "" })
-	if len(secrets) == 0 {
-		return nil
-	}
-	slices.SortFunc(secrets, func(a, b string) int { return len(b) - len(a) })
-	secrets = slices.Compact(secrets)
-	alts := make([]string, len(secrets))
-	for i, s := range secrets {
-		var b strings.Builder
-		for _, c := range s {
-			b.WriteString(runePattern(c))
+// allSpellings are the spellings of every secret, longest first.
+func allSpellings(secrets []string) []string {
+	var out []string
+	for _, s := range secrets {
+		if s != "" {
+			out = append(out, spellingsOf(s)...)
 		}
-		alts[i] = b.String()
 	}
-	return regexp.MustCompile(strings.Join(alts, "|"))
+	slices.SortFunc(out, func(a, b string) int { return len(b) - len(a) })
+	return slices.Compact(out)
 }
 
-// jsonEscape is the backslash that starts a JSON escape (\n, \u003c), or
-// the two of one escaped again (a JSON text quoted in a JSON string:
-// \\u003c).
-const jsonEscape = `\\{1,2}`
-
-// runePattern matches c as sent, as an HTML character reference, or
-// JSON-escaped (short form or \uXXXX in either case, once or twice, and
-// an escaped quote HTML-escaped in turn).
-func runePattern(c rune) string {
-	plain := []string{regexp.QuoteMeta(string(c)), `&#0*` + strconv.Itoa(int(c)) + `;`, `&#[xX]0*` + hexPattern(int(c), 1) + `;`}
-	switch c {
-	case '"':
-		plain = append(plain, `&quot;`)
-	case '<':
-		plain = append(plain, `&lt;`)
-	case '>':
-		plain = append(plain, `&gt;`)
-	case '&':
-		plain = append(plain, `&amp;`)
-	case '\'':
-		plain = append(plain, `&apos;`)
+// spellingsOf are the ways s appears in what a server or a logger writes:
+// as is; JSON-escaped the way Go does (\u003c), JavaScript does (<> as
+// they are) or ASCII-only encoders do (\u00e9), once or twice (a JSON text
+// quoted in another); any of those HTML-escaped (&#34; or &quot;); every
+// character as \uXXXX, in either case.
+func spellingsOf(s string) []string {
+	all := unicodeEscape(s)
+	forms := []string{s, all, strings.ReplaceAll(strings.ToUpper(all), `\U`, `\u`), goJSONEscape(all)}
+	if !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r >= 0x7f || strings.ContainsRune(`"\<>&'`, r) }) {
+		// No escaping changes it: the common case, and worth the shortcut,
+		// since every call of every resource spells its secrets.
+		return forms
 	}
-	var alts []string
-	switch c {
-	case '\\':
-		// One, two or four backslashes: as sent, escaped, escaped twice.
-		alts = []string{`\\{1,4}`}
-	case '"', '/':
-		// As sent, escaped (\"), escaped twice (\\\"), or HTML-escaped
-		// after either.
-		alts = []string{`\\{0,3}(?:` + strings.Join(plain, "|") + `)`}
-	default:
-		alts = plain
+	escapes := []func(string) string{goJSONEscape, jsJSONEscape, asciiJSONEscape}
+	for _, e1 := range escapes {
+		forms = append(forms, e1(s))
+		for _, e2 := range escapes {
+			forms = append(forms, e2(e1(s)))
+		}
 	}
-	if short, ok := map[rune]string{'\b': "b", '\f': "f", '\n': "n", '\r': "r", '\t': "t"}[c]; ok {
-		alts = append(alts, jsonEscape+short)
+	for _, f := range slices.Clone(forms) {
+		forms = append(forms, html.EscapeString(f), htmlNamed.Replace(f))
 	}
-	if c < 0x10000 {
-		alts = append(alts, jsonEscape+`u`+hexPattern(int(c), 4))
-	} else {
-		hi, lo := utf16.EncodeRune(c)
-		alts = append(alts, jsonEscape+`u`+hexPattern(int(hi), 4)+jsonEscape+`u`+hexPattern(int(lo), 4))
-	}
-	return "(?:" + strings.Join(alts, "|") + ")"
+	slices.Sort(forms)
+	return slices.Compact(forms)
 }
 
-// hexPattern matches n in hexadecimal, at least width digits, either case.
-func hexPattern(n, width int) string {
+// htmlNamed escapes for HTML with named references, where html.EscapeString
+// writes &#34; and &#39;.
+var htmlNamed = strings.NewReplacer(`&`, "&amp;", `<`, "&lt;", `>`, "&gt;", `"`, "&quot;", `'`, "&apos;")
+
+// goJSONEscape is s inside a JSON string as Go's encoding/json writes it.
+func goJSONEscape(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b[1 : len(b)-1])
+}
+
+// jsJSONEscape is s inside a JSON string as JavaScript's JSON.stringify
+// writes it: no escaping of <, > and &.
+func jsJSONEscape(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	out := strings.TrimSuffix(b.String(), "\n")
+	return out[1 : len(out)-1]
+}
+
+// asciiJSONEscape is jsJSONEscape with every character beyond ASCII as
+// \uXXXX, as Python's json and other ASCII-only encoders write it.
+func asciiJSONEscape(s string) string {
 	var b strings.Builder
-	for _, d := range fmt.Sprintf("%0*x", width, n) {
-		if d >= 'a' {
-			fmt.Fprintf(&b, "[%c%c]", d, d-'a'+'A')
-		} else {
-			b.WriteRune(d)
+	for _, r := range jsJSONEscape(s) {
+		if r < 0x80 {
+			b.WriteRune(r)
+			continue
 		}
+		b.WriteString(unicodeEscape(string(r)))
+	}
+	return b.String()
+}
+
+// unicodeEscape is every character of s as \uXXXX (a surrogate pair
+// beyond the BMP), in lower case.
+func unicodeEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r > 0xffff {
+			hi, lo := utf16.EncodeRune(r)
+			fmt.Fprintf(&b, `\u%04x\u%04x`, hi, lo)
+			continue
+		}
+		fmt.Fprintf(&b, `\u%04x`, r)
 	}
 	return b.String()
 }
