@@ -250,15 +250,20 @@ func addCreateError(ctx context.Context, diags *diag.Diagnostics, state *tfsdk.S
 		diags.AddAttributeError(path.Root("instance_name"), "Instance already exists", nameTakenAdvice(name))
 		return
 	}
-	addAPIError(diags, "create", name, err)
 	var unresolved *client.UnresolvedCreateError
 	if !errors.As(err, &unresolved) {
+		addAPIError(diags, "create", name, err)
 		return
 	}
+	// Said in the error itself: a warning next to it is easily missed, and
+	// the user must know that state now holds something.
 	diags.Append(plan.recordUnresolved(ctx, state)...)
-	diags.AddWarning("Instance recorded as tainted", fmt.Sprintf(
-		"The create of instance %q may have happened on the server. It is recorded in state as tainted, so the next "+
-			"apply looks it up: if it exists it is replaced, otherwise it is created.", name))
+	diags.AddError(fmt.Sprintf("Could not create instance %q", name), err.Error()+apiErrorHint("create", name, err)+
+		fmt.Sprintf("\n\nThe create may have happened on the server, and looking for the instance afterwards failed, so "+
+			"Terraform state now holds instance %q, marked tainted, with only its name. The next apply looks the name "+
+			"up: if the instance exists it is replaced, otherwise it is created. If both requests failed because "+
+			"base_url is wrong (a gateway, a missing /whatsapp), correct base_url first; if you know nothing was "+
+			"created, `terraform state rm` with this resource's address drops the placeholder.", name))
 }
 
 // nameTakenAdvice is what to do about a create the server refused because
