@@ -8,7 +8,11 @@
 #      folder under the system temp folder;
 #   3. checks of the result: archive names, one correctly named binary per
 #      zip, a SHA256SUMS that lists every zip and the manifest with the right
-#      hashes, and a manifest whose protocol_versions match what main.go serves.
+#      hashes (and nothing else: the Registry refuses more), and a manifest
+#      whose protocol_versions match what main.go serves;
+#   4. the emulator's archives: one per platform of the provider, each with a
+#      working l2msg-emulator binary, and a build that takes the provider's
+#      platform lists by YAML alias, so the full release matches too.
 #
 # Only the system temp folder is written (plus Go's own build cache); the
 # repository is left as it was. Set GORELEASER=/path/to/goreleaser to skip
@@ -30,7 +34,7 @@ fail() {
   exit 1
 }
 
-for cmd in go git unzip jq sha256sum awk; do
+for cmd in go git unzip tar jq sha256sum awk; do
   command -v "$cmd" >/dev/null || fail "$cmd is not on PATH"
 done
 [ -f "$config" ] || fail "$config is missing"
@@ -55,11 +59,23 @@ fi
 # --- 1. the real configuration is valid -----------------------------------
 echo "==> goreleaser check"
 "$gr" check --config "$config"
+# The snapshot below builds both for the same subset, whatever the
+# configuration says; the full release builds the emulator for the provider's
+# platforms because its build takes the provider's lists by alias.
+emu_build=$(awk '/^[A-Za-z_]/ { in_builds = ($0 ~ /^builds:/) } in_builds && /^  - id:/ { id = $3 } in_builds && id == "emulator"' "$config")
+for key in goos goarch ignore; do
+  grep -qE "^    $key: &$key\$" <(awk '/^[A-Za-z_]/ { in_builds = ($0 ~ /^builds:/) } in_builds && /^  - id:/ { id = $3 } in_builds && id == "provider"' "$config") ||
+    fail "$config: the provider build must define its $key list as the anchor &$key"
+  grep -qE "^    $key: \*$key\$" <<<"$emu_build" ||
+    fail "$config: the emulator build must take $key from the provider's (\`$key: *$key\`), so it ships for the same platforms"
+done
+echo "    the emulator build takes goos, goarch and ignore from the provider's"
 
 # --- 2. snapshot build of a restricted copy --------------------------------
 # goreleaser's --single-target builds only the host platform, so the copy gets
 # an explicit `targets:` list (which takes precedence over goos/goarch/ignore)
-# right after the build's `binary:` line, and its dist folder in $work.
+# right after each build's `binary:` line (the provider's and the emulator's),
+# and its dist folder in $work.
 grep -qE '^dist:' "$config" && fail "$config sets dist:; this script needs to choose it"
 targets=()
 for os in "${oses[@]}"; do
@@ -80,8 +96,8 @@ awk -v targets="$target_list" '
     for (i = 1; i <= n; i++) print indent "  - " t[i]
     inserted++
   }
-  END { if (inserted != 1) exit 3 }
-' "$config" >"$override" || fail "could not restrict the targets: expected exactly one build with a binary: line in $config"
+  END { if (inserted != 2) exit 3 }
+' "$config" >"$override" || fail "could not restrict the targets: expected two builds (provider, emulator) with a binary: line each in $config"
 printf '\ndist: %s\n' "$dist" >>"$override"
 "$gr" check --config "$override" >/dev/null 2>&1 || {
   "$gr" check --config "$override" || true
@@ -101,7 +117,7 @@ echo "==> artifacts in dist/"
 (cd "$dist" && find . -maxdepth 1 -type f ! -name '*.json' ! -name '*.yaml' ! -name '*.yml' -printf '    %f\n' | sort)
 
 name_re='^terraform-provider-l2msg_[0-9A-Za-z.+-]+_(linux|darwin|windows)_(amd64|arm64)\.zip$'
-mapfile -t zips < <(cd "$dist" && find . -maxdepth 1 -type f -name '*.zip' -printf '%f\n' | sort)
+mapfile -t zips < <(cd "$dist" && find . -maxdepth 1 -type f -name "${project}_*.zip" -printf '%f\n' | sort)
 [ "${#zips[@]}" -gt 0 ] || fail "no zip archives were produced"
 for z in "${zips[@]}"; do
   [[ "$z" =~ $name_re ]] || fail "archive name does not match $name_re: $z"
@@ -185,7 +201,48 @@ if [ -f "$dist/$host_zip" ]; then
   echo "    $host_zip: CGO_ENABLED=0, -trimpath, version $version linked in"
 fi
 
-echo "==> release-check passed: ${#zips[@]} archives, SHA256SUMS and manifest for $version"
-for z in "${zips[@]}" "$(basename "$sums")" "$manifest_name"; do
+# --- 4. the emulator's archives ----------------------------------------------
+# Module authors run the emulator outside a checkout: one archive per target,
+# .zip on windows and .tar.gz elsewhere, holding the binary and LICENSE.
+echo "==> the emulator's archives"
+emulator=l2msg-emulator
+mapfile -t emus < <(cd "$dist" && find . -maxdepth 1 -type f -name "${emulator}_*" -printf '%f\n' | sort)
+expected=()
+for t in "${targets[@]}"; do
+  ext=tar.gz
+  [[ "$t" == windows_* ]] && ext=zip
+  expected+=("${emulator}_${version}_${t}.${ext}")
+done
+got_sorted=$(printf '%s\n' "${emus[@]}" | sort)
+want_sorted=$(printf '%s\n' "${expected[@]}" | sort)
+[ "$got_sorted" = "$want_sorted" ] || {
+  diff <(echo "$want_sorted") <(echo "$got_sorted") >&2 || true
+  fail "the emulator's archives are not exactly one per target of the provider (diff: expected vs produced above)"
+}
+for a in "${emus[@]}"; do
+  bin=$emulator
+  [[ "$a" == *_windows_* ]] && bin="$bin.exe"
+  if [[ "$a" == *.zip ]]; then
+    entries=$(unzip -Z1 "$dist/$a" | sort)
+  else
+    entries=$(tar -tzf "$dist/$a" | sort)
+  fi
+  [ "$entries" = "$(printf '%s\n' LICENSE "$bin" | sort)" ] ||
+    fail "$a holds $(echo "$entries" | tr '\n' ' '), want $bin and LICENSE"
+done
+echo "    ${#emus[@]} archives, one per target, each holding $emulator[.exe] and LICENSE"
+host_emu="${emulator}_${version}_linux_amd64.tar.gz"
+if [ -f "$dist/$host_emu" ] && [ "$(go env GOOS)_$(go env GOARCH)" = linux_amd64 ]; then
+  mkdir -p "$work/emulator"
+  tar -xzf "$dist/$host_emu" -C "$work/emulator"
+  # Captured first: grep -q would close the pipe early and, under pipefail,
+  # fail on the emulator's SIGPIPE rather than on its output.
+  help=$("$work/emulator/$emulator" -h 2>&1) || fail "$host_emu: $emulator -h failed: $help"
+  grep -q -- '-api-key' <<<"$help" || fail "$host_emu: $emulator -h does not print the emulator's flags"
+  echo "    $host_emu: $emulator -h prints its flags"
+fi
+
+echo "==> release-check passed: ${#zips[@]} archives, SHA256SUMS and manifest for $version; ${#emus[@]} emulator archives"
+for z in "${zips[@]}" "$(basename "$sums")" "$manifest_name" "${emus[@]}"; do
   echo "    $z"
 done

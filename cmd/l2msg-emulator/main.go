@@ -40,7 +40,7 @@ type config struct {
 	apiKey      string
 	prefix      string
 	addrFile    string
-	deleteDelay time.Duration
+	deleteDelay deleteDelay
 	latency     time.Duration
 	faults      emulator.FaultConfig
 	disabled    []string
@@ -48,18 +48,85 @@ type config struct {
 	// settingsRace and raceWindow: see emulator.Options.NoSettingsRace.
 	settingsRace bool
 	raceWindow   time.Duration
+	// The behaviours of the real server's deletes and proxy test.
+	webhookReceiversDown bool
+	webhookRetry         time.Duration
+	clientName           string
+	refuseProxies        bool
+	workingProxies       []string
 }
 
 const apiKeyEnv = "L2MSG_EMULATOR_API_KEY"
 
-// defaultDeleteDelay makes deletes asynchronous, as on the real server
-// (seconds, sometimes minutes), so that a module tested against the
-// emulator meets the wait for a freed name that it will meet in production.
-const defaultDeleteDelay = 2 * time.Second
+// deleteDelay is -delete-delay: "measured" (the default) is the real
+// server's lag, so that a module tested against the emulator meets the wait
+// for a freed name that it will meet in production; 0 removes a deleted
+// instance at once; a longer duration keeps it listed that long.
+type deleteDelay struct{ d time.Duration }
+
+func (v *deleteDelay) String() string {
+	if v == nil || v.d == 0 {
+		return "measured"
+	}
+	if v.d < 0 {
+		return "0s"
+	}
+	return v.d.String()
+}
+
+func (v *deleteDelay) Set(s string) error {
+	if s == "measured" {
+		v.d = 0
+		return nil
+	}
+	d, err := time.ParseDuration(s)
+	switch {
+	case err != nil:
+		return errors.New(`want "measured" or a duration`)
+	case d < 0:
+		return errors.New("a delay cannot be negative")
+	case d == 0:
+		v.d = emulator.DeleteAtOnce
+	default:
+		v.d = d
+	}
+	return nil
+}
+
+// options is the emulator's configuration from the flags.
+func (cfg config) options() emulator.Options {
+	return emulator.Options{
+		APIKey:               cfg.apiKey,
+		Prefix:               cfg.prefix,
+		DeleteDelay:          cfg.deleteDelay.d,
+		Latency:              cfg.latency,
+		Faults:               cfg.faults,
+		Disabled:             cfg.disabled,
+		WebhookReceiversDown: cfg.webhookReceiversDown,
+		WebhookRetry:         cfg.webhookRetry,
+		ClientName:           cfg.clientName,
+		RefuseProxies:        cfg.refuseProxies,
+		WorkingProxies:       cfg.workingProxies,
+		V1Shapes:             cfg.v1Shapes,
+		NoSettingsRace:       !cfg.settingsRace,
+		SettingsRaceWindow:   cfg.raceWindow,
+	}
+}
+
+// commaList splits a comma list, dropping blanks.
+func commaList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
 
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
 	var cfg config
-	var kinds, disabled string
+	var kinds, disabled, workingProxies string
 	fs := flag.NewFlagSet("l2msg-emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
@@ -67,8 +134,17 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&cfg.apiKey, "api-key", "", "global API key (else $"+apiKeyEnv+"); required")
 	fs.StringVar(&cfg.prefix, "prefix", "", `path prefix, e.g. "/whatsapp" to look like l2msg`)
 	fs.StringVar(&cfg.addrFile, "addr-file", "", "write the listening address to this file once ready")
-	fs.DurationVar(&cfg.deleteDelay, "delete-delay", defaultDeleteDelay,
-		"how long a deleted instance stays listed, its name taken, as the real server's asynchronous delete (0: gone at once)")
+	fs.Var(&cfg.deleteDelay, "delete-delay",
+		`how long a deleted instance stays listed, its name taken, as the real server's asynchronous delete: "measured" is `+
+			`the real server's 0.16-0.73 s (then the name is taken 0.08-0.27 s more), a duration keeps it listed that long, 0 removes it at once`)
+	fs.BoolVar(&cfg.webhookReceiversDown, "webhook-receivers-down", false,
+		"every webhook receiver cannot be reached (a host under .invalid never can): deleting an instance whose webhook gets REMOVE_INSTANCE waits for the server's retries")
+	fs.DurationVar(&cfg.webhookRetry, "webhook-retry", 5*time.Second,
+		"first wait between the server's attempts to deliver a webhook event (doubling, at most 60 times it, 10 attempts: 5s holds a delete 1215s)")
+	fs.StringVar(&cfg.clientName, "client-name", "evolution", "the server's DATABASE_CONNECTION_CLIENT_NAME, clientName in fetchInstances rows")
+	fs.BoolVar(&cfg.refuseProxies, "refuse-proxies", false,
+		`refuse every proxy ("Invalid proxy") except the -working-proxies hosts, as the real server's connectivity test does without outside access`)
+	fs.StringVar(&workingProxies, "working-proxies", "", "comma list of proxy hosts that -refuse-proxies lets through")
 	fs.DurationVar(&cfg.latency, "latency", 0, "latency added to every API request")
 	fs.Float64Var(&cfg.faults.Rate, "fault-rate", 0, "share of API requests (0..1) that get a fault")
 	fs.Int64Var(&cfg.faults.Seed, "fault-seed", 1, "seed of the fault sequence")
@@ -84,11 +160,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
-	for _, name := range strings.Split(disabled, ",") {
-		if name = strings.TrimSpace(name); name != "" {
-			cfg.disabled = append(cfg.disabled, name)
-		}
-	}
+	cfg.disabled = commaList(disabled)
+	cfg.workingProxies = commaList(workingProxies)
 	if cfg.raceWindow < 0 {
 		return cfg, errors.New("-settings-race-window must not be negative")
 	}
@@ -137,18 +210,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
-	emu := emulator.New(emulator.Options{
-		APIKey:      cfg.apiKey,
-		Prefix:      cfg.prefix,
-		DeleteDelay: cfg.deleteDelay,
-		Latency:     cfg.latency,
-		Faults:      cfg.faults,
-		Disabled:    cfg.disabled,
-		V1Shapes:    cfg.v1Shapes,
-
-		NoSettingsRace:     !cfg.settingsRace,
-		SettingsRaceWindow: cfg.raceWindow,
-	})
+	emu := emulator.New(cfg.options())
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return err

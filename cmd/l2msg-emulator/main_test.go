@@ -58,16 +58,29 @@ func TestParseFlags(t *testing.T) {
 		t.Fatalf("missing key: %v", err)
 	}
 	cfg, err := parseFlags(nil, env, io.Discard)
-	// Deletes are asynchronous by default, as the README says.
-	if err != nil || cfg.apiKey != "from-env" || cfg.listen != "127.0.0.1:8080" || cfg.deleteDelay <= 0 {
+	// Deletes lag as on the real server by default, as the README says;
+	// clientName is the server's default.
+	if err != nil || cfg.apiKey != "from-env" || cfg.listen != "127.0.0.1:8080" || cfg.options().DeleteDelay != 0 ||
+		cfg.options().ClientName != "evolution" || cfg.options().WebhookRetry != 5*time.Second || cfg.refuseProxies {
 		t.Fatalf("%+v %v", cfg, err)
+	}
+	for flagValue, want := range map[string]time.Duration{"0": emulator.DeleteAtOnce, "measured": 0, "3s": 3 * time.Second} {
+		if cfg, err := parseFlags([]string{"-delete-delay", flagValue}, env, io.Discard); err != nil || cfg.options().DeleteDelay != want {
+			t.Errorf("-delete-delay %s: %v %v", flagValue, cfg.options().DeleteDelay, err)
+		}
+	}
+	cfg, err = parseFlags([]string{"-webhook-receivers-down", "-webhook-retry", "10ms", "-client-name", "evolution_exchange",
+		"-refuse-proxies", "-working-proxies", "a.example, b.example"}, env, io.Discard)
+	if o := cfg.options(); err != nil || !o.WebhookReceiversDown || o.WebhookRetry != 10*time.Millisecond ||
+		o.ClientName != "evolution_exchange" || !o.RefuseProxies || !slices.Equal(o.WorkingProxies, []string{"a.example", "b.example"}) {
+		t.Fatalf("%+v %v", o, err)
 	}
 	cfg, err = parseFlags([]string{"-api-key", "flag", "-prefix", "/whatsapp", "-delete-delay", "2s",
 		"-fault-rate", "0.2", "-fault-seed", "5", "-fault-kinds", "drop,created-then-failed"}, env, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.apiKey != "flag" || cfg.prefix != "/whatsapp" || cfg.deleteDelay != 2*time.Second ||
+	if cfg.apiKey != "flag" || cfg.prefix != "/whatsapp" || cfg.deleteDelay.d != 2*time.Second ||
 		cfg.faults.Rate != 0.2 || cfg.faults.Seed != 5 || len(cfg.faults.Kinds) != 2 || cfg.faults.Kinds[1] != emulator.FaultCreatedThenFailed {
 		t.Fatalf("%+v", cfg)
 	}
@@ -90,6 +103,8 @@ func TestParseFlags(t *testing.T) {
 	for _, bad := range [][]string{
 		{"-fault-kinds", "boom"},
 		{"-fault-rate", "2"},
+		{"-delete-delay", "-1s"},
+		{"-delete-delay", "soon"},
 		{"-listen", "0.0.0.0:8080"},
 		{"-settings-race-window", "-1s"},
 		{"extra"},

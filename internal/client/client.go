@@ -83,6 +83,9 @@ type Client struct {
 	listing   listing
 	deletions deletions
 	maxBody   int64 // maxSuccessBody; tests lower it
+	// nameFreeWait bounds the retries of a create of a name this client saw
+	// deleted (see createFreedName); tests change it.
+	nameFreeWait time.Duration
 	// settingsRows serializes the writes that race for a chatbot kind's
 	// settings row (settings_row.go).
 	settingsRows settingsRowLocks
@@ -157,6 +160,7 @@ func New(cfg Config) (*Client, error) {
 		log:           cfg.Log,
 		limiter:       limiter,
 		maxBody:       maxSuccessBody,
+		nameFreeWait:  nameFreeWait,
 	}, nil
 }
 

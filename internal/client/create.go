@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"net/http"
+	"time"
 )
 
 // CreateInstance sends one create. Integration is always sent: v2 servers
@@ -63,6 +65,16 @@ func (c *Client) CreateInstance(ctx context.Context, req CreateRequest) (*Create
 	return res, nil
 }
 
+// The server frees a deleted instance's name a moment after it stops
+// listing the instance (up to 0.27 s measured), and answers a create of the
+// name 403 "already in use" meanwhile. A create of a name this client saw
+// deleted retries that 403 for at most nameFreeWait, from nameFreePoll
+// doubling up to a second between tries.
+const (
+	nameFreeWait = 5 * time.Second
+	nameFreePoll = 100 * time.Millisecond
+)
+
 // tokenBytes is the entropy of a generated instance key: 192 bits, so that
 // nobody else can hold it by chance or guess.
 const tokenBytes = 24
@@ -102,9 +114,14 @@ func (c *Client) CreateOrAdopt(ctx context.Context, req CreateRequest) (*CreateR
 	}
 	create := func(ctx context.Context, attempt int) (*CreateResult, error) {
 		res, err := c.CreateInstance(ctx, req)
+		if IsForbidden(err) && attempt == 0 && c.deletions.sawDeleted(name) {
+			res, err = c.createFreedName(ctx, req, err)
+		}
 		switch {
+		case err == nil:
+			c.deletions.created(name)
 		case IsForbidden(err) && attempt == 0:
-			return nil, &NameTakenError{Name: name, Err: err}
+			return nil, &NameTakenError{Name: name, Deleted: c.deletions.sawDeleted(name), Err: err}
 		case IsForbidden(err):
 			// Taken since our earlier attempt: by it, or by someone else.
 			return nil, &AmbiguousError{Err: err}
@@ -126,10 +143,43 @@ func (c *Client) CreateOrAdopt(ctx context.Context, req CreateRequest) (*CreateR
 		case !ours:
 			return nil, false, &NameTakenError{Name: name, DuringRetry: true, Err: createErr}
 		}
+		c.deletions.created(name)
 		return adopted(inst, req.Token), true, nil
 	}
 	res, _, err := createOrAdopt(ctx, c, "instance", map[string]any{"instance_name": name}, create, find)
 	return res, err
+}
+
+// createFreedName sends the create of a name again, while the server
+// refuses it as taken, for at most c.nameFreeWait: this client saw the
+// instance of that name deleted, and the server frees the name a moment
+// after it stops listing the instance. A 403 cannot have created anything,
+// so the create may be repeated. err is the first attempt's 403; the result
+// is the last attempt's.
+func (c *Client) createFreedName(ctx context.Context, req CreateRequest, err error) (*CreateResult, error) {
+	deadline := time.Now().Add(c.nameFreeWait)
+	wait := nameFreePoll
+	for IsForbidden(err) {
+		left := time.Until(deadline)
+		if left <= 0 {
+			return nil, err
+		}
+		c.logf(ctx, LogDebug, "the server still holds the name of the l2msg instance deleted moments ago; creating it again shortly",
+			map[string]any{"instance_name": req.InstanceName})
+		t := time.NewTimer(min(wait, left))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, errors.Join(err, ctx.Err())
+		case <-t.C:
+		}
+		wait = min(2*wait, time.Second)
+		var res *CreateResult
+		if res, err = c.CreateInstance(ctx, req); err == nil {
+			return res, nil
+		}
+	}
+	return nil, err
 }
 
 // answersTo reports whether inst's key is token: from the listing when it

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // raceServer is a server on which a create can be made to fail after (or
@@ -262,5 +263,90 @@ func TestCreateAnsweredWithoutTheInstanceIsAmbiguous(t *testing.T) {
 		if !IsAmbiguous(err) {
 			t.Errorf("create answered %q = %+v, %v; want ambiguous", body, res, err)
 		}
+	}
+}
+
+// freeingServer deletes as the real server does: once the listing stops
+// showing a deleted instance, a create of its name still answers 403 for a
+// while (here: the next held creates).
+type freeingServer struct {
+	mu      sync.Mutex
+	listed  map[string]bool
+	held    map[string]int // creates still refused after the listing stopped
+	creates int
+}
+
+func (s *freeingServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/instance/delete/"):
+		name := strings.TrimPrefix(r.URL.Path, "/instance/delete/")
+		delete(s.listed, name)
+		reply(200, `{"status":"SUCCESS","error":false,"response":{"message":"Instance deleted"}}`)(w, r)
+	case r.URL.Path == "/instance/fetchInstances":
+		name := r.URL.Query().Get("instanceName")
+		if !s.listed[name] {
+			reply(404, fmt.Sprintf(`{"status":404,"error":"Not Found","response":{"message":["Instance \"%s\" not found"]}}`, name))(w, r)
+			return
+		}
+		reply(200, fmt.Sprintf(`[{"id":"id-1","name":%q,"connectionStatus":"close"}]`, name))(w, r)
+	case r.Method == http.MethodPost && r.URL.Path == "/instance/create":
+		var body struct {
+			InstanceName string `json:"instanceName"`
+			Token        string `json:"token"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		s.creates++
+		if s.listed[body.InstanceName] || s.held[body.InstanceName] > 0 {
+			s.held[body.InstanceName]--
+			reply(403, fmt.Sprintf(`{"status":403,"error":"Forbidden","response":{"message":["This name %q is already in use."]}}`, body.InstanceName))(w, r)
+			return
+		}
+		s.listed[body.InstanceName] = true
+		reply(201, fmt.Sprintf(`{"instance":{"instanceName":%q,"instanceId":"id-2","status":"close"},"hash":%q}`, body.InstanceName, body.Token))(w, r)
+	default:
+		status(500)(w, r)
+	}
+}
+
+// A replacement: the delete is confirmed (the listing no longer shows the
+// name), but the server frees the name a moment later. The create of a
+// name this client saw deleted retries that 403 for a bounded time; a name
+// it did not delete gets the 403 at once.
+func TestCreateOrAdoptWaitsForTheNameItDeleted(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	s := &freeingServer{listed: map[string]bool{"old": true, "theirs": true}, held: map[string]int{"old": 2}}
+	c, _ := newConfiguredClient(t, fastRetries(2), "", s.ServeHTTP)
+	c.nameFreeWait = 10 * time.Second
+	if derr, werr := c.DeleteAndConfirm(ctx, "old"); derr != nil || werr != nil {
+		t.Fatal(derr, werr)
+	}
+	if _, err := c.CreateOrAdopt(ctx, CreateRequest{InstanceName: "old"}); err != nil {
+		t.Fatalf("the create of a name this client deleted: %v", err)
+	}
+	if s.creates != 3 {
+		t.Errorf("%d creates, want 3 (two refused while the name was freed)", s.creates)
+	}
+
+	// Someone else's instance: the 403 is authoritative at once.
+	s.creates = 0
+	_, err := c.CreateOrAdopt(ctx, CreateRequest{InstanceName: "theirs"})
+	var taken *NameTakenError
+	if !errors.As(err, &taken) || taken.Deleted || s.creates != 1 {
+		t.Fatalf("%d creates, err %v", s.creates, err)
+	}
+
+	// Still refused once the bound is over: the error says this client
+	// deleted it, so nobody is told to import it.
+	if derr, werr := c.DeleteAndConfirm(ctx, "old"); derr != nil || werr != nil {
+		t.Fatal(derr, werr)
+	}
+	s.held["old"] = 1 << 30
+	c.nameFreeWait = 50 * time.Millisecond
+	_, err = c.CreateOrAdopt(ctx, CreateRequest{InstanceName: "old"})
+	if !errors.As(err, &taken) || !taken.Deleted || !strings.Contains(err.Error(), "deleted") {
+		t.Fatalf("err %v", err)
 	}
 }

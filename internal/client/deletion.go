@@ -31,7 +31,11 @@ type deletions struct {
 	pending  map[string]*deletion
 	running  bool          // a poller goroutine is alive
 	wake     chan struct{} // nudges the poller: a name to poll or a delete answered
-	handoff                // see deletion_handoff.go
+	// deleted are the names this client saw deleted: a poll confirmed
+	// them gone, or their delete found them gone already. The server may
+	// still refuse a create of one for a moment (see createFreedName).
+	deleted map[string]bool
+	handoff // see deletion_handoff.go
 }
 
 // deletion is one accepted delete whose name is not yet confirmed gone.
@@ -50,6 +54,21 @@ type deletion struct {
 	err     error
 }
 
+// sawDeleted reports whether this client saw the instance of name deleted
+// (and has not created it since).
+func (d *deletions) sawDeleted(name string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.deleted[name]
+}
+
+// created forgets that name was deleted: its instance exists again.
+func (d *deletions) created(name string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.deleted, name)
+}
+
 func (d *deletions) nudge() {
 	select {
 	case d.wake <- struct{}{}:
@@ -61,6 +80,7 @@ func (d *deletions) nudge() {
 func (d *deletions) init() {
 	if d.pending == nil {
 		d.pending = map[string]*deletion{}
+		d.deleted = map[string]bool{}
 		d.wake = make(chan struct{}, 1)
 		d.joined = make(chan struct{})
 	}
@@ -75,14 +95,18 @@ func (d *deletions) sending() {
 }
 
 // answered records an accepted delete as pending: from now on a poll can
-// confirm it, before or after its caller starts waiting.
-func (c *Client) answered(name string, accepted bool) {
+// confirm it, before or after its caller starts waiting. A delete answered
+// "not found" found the instance gone already.
+func (c *Client) answered(name string, err error) {
 	d := &c.deletions
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.init()
 	d.inflight--
-	if accepted {
+	if IsNotFound(err) {
+		d.deleted[name] = true
+	}
+	if err == nil {
 		// Polled only once someone waits for it (a delete alone sends
 		// nothing more), but any poll sent from now on may confirm it.
 		d.pending[name] = &deletion{name: name, accepted: time.Now(), done: make(chan struct{})}
@@ -232,6 +256,7 @@ func (c *Client) pollDeletions(ctx context.Context) {
 			switch {
 			case isClosed(p.done):
 			case err == nil && !listed[p.name]:
+				d.deleted[p.name] = true
 				close(p.done)
 			case err != nil && permanentPollError(err):
 				p.err = err

@@ -170,13 +170,20 @@ func IsAmbiguous(err error) bool {
 type NameTakenError struct {
 	Name        string
 	DuringRetry bool
-	Err         error
+	// Deleted: this client saw the instance of that name deleted, and the
+	// server still refused the name when the bounded wait for it ended.
+	Deleted bool
+	Err     error
 }
 
 func (e *NameTakenError) Error() string {
 	if e.DuringRetry {
 		return fmt.Sprintf("the name %q was taken by someone else while the create was retried: "+
 			"the instance of that name does not answer to this create's key, so it is not ours and was left alone (%v)", e.Name, e.Err)
+	}
+	if e.Deleted {
+		return fmt.Sprintf("the server still refuses the name %q as taken although this run deleted the instance of that name "+
+			"and saw it leave the listing: the server is still finishing that delete (%v)", e.Name, e.Err)
 	}
 	return fmt.Sprintf("an instance named %q already exists on the server (%v)", e.Name, e.Err)
 }

@@ -49,7 +49,7 @@ func (c *Client) FetchInstances(ctx context.Context) ([]Instance, error) {
 // instance is logged out and the delete tried once more.
 func (c *Client) DeleteInstance(ctx context.Context, name string) (err error) {
 	c.deletions.sending()
-	defer func() { c.answered(name, err == nil) }()
+	defer func() { c.answered(name, err) }()
 	del := call{method: http.MethodDelete, path: pathFor("/instance/delete", name), instance: name}
 	_, err = c.do(ctx, del)
 	if err == nil || !IsBadRequest(err) || !mentionsDisconnect(err) {

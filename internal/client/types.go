@@ -23,6 +23,18 @@ type Webhook struct {
 	Events   []string
 }
 
+// EventRemoveInstance is the event the server delivers to an instance's
+// webhook before it deletes the instance. It waits for that delivery, with
+// its retries (10 attempts, 5 s doubling up to 300 s): a receiver that is
+// down keeps the instance listed, its name taken, for 10 to 22 minutes.
+const EventRemoveInstance = "REMOVE_INSTANCE"
+
+// GetsRemoveEvent reports whether the webhook receives EventRemoveInstance:
+// it is enabled and lists that event, or lists none (every event).
+func (w *Webhook) GetsRemoveEvent() bool {
+	return w != nil && w.Enabled && (len(w.Events) == 0 || slices.Contains(w.Events, EventRemoveInstance))
+}
+
 // Instance is one WhatsApp instance as fetchInstances reports it, whichever
 // server version answered.
 type Instance struct {

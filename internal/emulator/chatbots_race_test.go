@@ -197,7 +197,7 @@ func TestChatbotSettingsRaceIsPerInstanceAndKind(t *testing.T) {
 
 // An instance deleted during the window fails the insert on its foreign key.
 func TestChatbotSettingsRaceInstanceGone(t *testing.T) {
-	e := newEnv(t, Options{})
+	e := newEnv(t, Options{DeleteDelay: DeleteAtOnce}) // gone as the delete answers
 	e.create("a", nil)
 	h := holdRace(t, e)
 	c := e.async("POST", "/typebot/create/a", botBody(t, e, "a", "typebot", "1"))

@@ -45,13 +45,40 @@
 //     as in express.
 //   - NEW_JWT_TOKEN (v1 only) is not an accepted event name.
 //
+// Deletes, as measured on the real server (Evolution API 2.3.6, see
+// deletes.go):
+//
+//   - DELETE answers at once and the instance goes in the background: it is
+//     listed (logged out) for 0.16–0.73 s more, and a second delete then
+//     answers 200 again; once the listing stops showing it, a create of the
+//     name still answers 403 `This name "…" is already in use.` for 0.08–0.27
+//     s. Options.DeleteDelay keeps it listed longer; DeleteAtOnce removes it
+//     and frees the name as the delete answers.
+//   - Before that, the server delivers REMOVE_INSTANCE to the instance's
+//     webhook when it is enabled and lists that event or none (every event),
+//     and waits for the delivery and its retries: 10 attempts, the first wait
+//     5 s, doubling, at most 300 s (Options.WebhookRetry shortens it). The
+//     emulator never sends a webhook, since it must stay on loopback, so
+//     "cannot be reached" is decided by the address: a host under the
+//     reserved .invalid domain never resolves. Options.WebhookReceiversDown
+//     makes every receiver unreachable, as the real server without outside
+//     access finds them. A receiver that can be reached takes the event at
+//     once.
+//   - clientName in fetchInstances rows is the server's
+//     DATABASE_CONNECTION_CLIENT_NAME, "evolution" by default
+//     (Options.ClientName).
+//
 // Integrations (from evolution-integrations.md):
 //
 //   - Every integration's environment switch (CHATWOOT_ENABLED, …) is on by
 //     default; Options.Disabled and SetSwitch turn one off.
-//   - /proxy/set runs Evolution's proxy test, which fetches an address on
-//     the internet through the proxy and has no timeout. The emulator never
-//     leaves the machine and decides by the address instead:
+//   - /proxy/set runs Evolution's proxy test, which fetches a public
+//     IP-echo service directly and through the proxy, with no timeout, and
+//     saves only when both succeed and differ: otherwise 400 "Invalid proxy"
+//     and nothing saved, which is every proxy on a server without outside
+//     access. Options.RefuseProxies does that, letting through only the
+//     hosts in Options.WorkingProxies. By default the emulator, which never
+//     leaves the machine, decides by the address instead:
 //     a host under the reserved .invalid domain fails the test (400
 //     "Invalid proxy"), as a name that never resolves does; a host in the
 //     documentation networks 192.0.2.0/24, 198.51.100.0/24 or

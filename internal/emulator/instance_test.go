@@ -143,3 +143,16 @@ func TestSetState(t *testing.T) {
 		t.Fatal("no ownerJid")
 	}
 }
+
+// clientName is the server's DATABASE_CONNECTION_CLIENT_NAME: "evolution"
+// unless set.
+func TestClientName(t *testing.T) {
+	for want, opts := range map[string]Options{"evolution": {}, "evolution_exchange": {ClientName: "evolution_exchange"}} {
+		e := newEnv(t, opts)
+		e.create("c", nil)
+		row := e.do("GET", "/instance/fetchInstances", globalKey, nil).arr(t)[0].(map[string]any)
+		if row["clientName"] != want {
+			t.Fatalf("clientName %v, want %q", row["clientName"], want)
+		}
+	}
+}

@@ -174,3 +174,26 @@ func TestSetProxyOutOfBand(t *testing.T) {
 		t.Fatal("SetProxy of an unknown instance")
 	}
 }
+
+// The real server tests every proxy through the internet before saving it.
+// RefuseProxies makes the emulator refuse every proxy as that test does when
+// it cannot get through, except the hosts it is told work.
+func TestRefuseProxies(t *testing.T) {
+	e := newEnv(t, Options{RefuseProxies: true, WorkingProxies: []string{"Proxy.Example"}})
+	e.create("p", nil)
+	e.do("POST", "/proxy/set/p", globalKey, proxyBody("host", "other.example")).
+		wantJSON(t, http.StatusBadRequest, `{"status":400,"error":"Bad Request","response":{"message":["Invalid proxy"]}}`)
+	if r := e.do("GET", "/proxy/find/p", globalKey, nil); string(r.body) != "null" {
+		t.Fatalf("a refused proxy was saved: %s", r.body)
+	}
+	e.do("POST", "/proxy/set/p", globalKey, proxyBody("host", "proxy.example")).wantStatus(t, http.StatusCreated)
+	// A host that works still goes through the rest of the test.
+	e.do("POST", "/proxy/set/p", globalKey, proxyBody("host", "proxy.example", "port", "0")).wantStatus(t, http.StatusBadRequest)
+	// Switching the proxy off tests nothing.
+	e.do("POST", "/proxy/set/p", globalKey, proxyBody("enabled", false, "host", "other.example")).wantStatus(t, http.StatusCreated)
+
+	// By default (offline) any host not under .invalid passes.
+	e = newEnv(t, Options{})
+	e.create("p", nil)
+	e.do("POST", "/proxy/set/p", globalKey, proxyBody("host", "other.example")).wantStatus(t, http.StatusCreated)
+}

@@ -47,7 +47,7 @@ func (s *Server) createInstance(w http.ResponseWriter, rq *request) {
 	defer s.mu.Unlock()
 
 	if name, ok := body["instanceName"].(string); ok {
-		if _, taken := s.instances[name]; taken {
+		if _, taken := s.instances[name]; taken || s.nameHeld(name) {
 			writeError(w, http.StatusForbidden, "", []string{`This name "` + name + `" is already in use.`})
 			return
 		}
@@ -110,6 +110,7 @@ func (s *Server) createInstance(w http.ResponseWriter, rq *request) {
 		webhook:     wh,
 		createdAt:   now,
 		updatedAt:   now,
+		clientName:  s.clientName,
 	}
 	if number != "" {
 		inst.number = ptr(number)

@@ -179,13 +179,7 @@ func (s *Server) deleteInstance(w http.ResponseWriter, rq *request) {
 	if inst.state != StateClose {
 		s.setStateLocked(inst, StateClose)
 	}
-	switch {
-	case s.deleteDelay <= 0:
-		s.removeLocked(inst.name)
-	case inst.deleteAt.IsZero():
-		inst.deleteAt = s.now().Add(s.deleteDelay)
-		s.pending++
-	}
+	s.startDelete(inst)
 	writeJSON(w, http.StatusOK, statusAnswer{Status: "SUCCESS", Response: statusInner{Message: "Instance deleted"}})
 }
 

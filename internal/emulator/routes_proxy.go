@@ -3,6 +3,7 @@ package emulator
 import (
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -99,6 +100,14 @@ func testProxy(p Proxy) proxyOutcome {
 	return proxyWorks
 }
 
+// proxyWorks reports whether host is one Options.WorkingProxies names.
+func (s *Server) proxyWorks(host string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	return slices.ContainsFunc(s.workingProxies, func(h string) bool {
+		return strings.ToLower(strings.TrimSuffix(h, ".")) == host
+	})
+}
+
 func (s *Server) setProxy(w http.ResponseWriter, rq *request) {
 	s.lock()
 	inst := s.guard(w, rq)
@@ -141,7 +150,11 @@ func (s *Server) setProxy(w http.ResponseWriter, rq *request) {
 		Password: stringField(body, "password"),
 	}
 	if sent.Host != "" {
-		switch testProxy(sent) {
+		outcome := testProxy(sent)
+		if s.refuseProxies && !s.proxyWorks(sent.Host) {
+			outcome = proxyFails
+		}
+		switch outcome {
 		case proxyFails:
 			badRequest(w, "Invalid proxy")
 			return

@@ -69,8 +69,9 @@ type instanceRow struct {
 	Count                   countJSON   `json:"_count"`
 }
 
-// clientName is Evolution's default DATABASE_CONNECTION_CLIENT_NAME.
-const clientName = "evolution_exchange"
+// defaultClientName is Evolution's default DATABASE_CONNECTION_CLIENT_NAME
+// (its example environment file sets evolution_exchange).
+const defaultClientName = "evolution"
 
 func (inst *instance) row() instanceRow {
 	r := instanceRow{
@@ -83,7 +84,7 @@ func (inst *instance) row() instanceRow {
 		Integration:      inst.integration,
 		Number:           inst.number,
 		Token:            inst.token,
-		ClientName:       clientName,
+		ClientName:       inst.clientName,
 		CreatedAt:        isoTime(inst.createdAt),
 		UpdatedAt:        isoTime(inst.updatedAt),
 		Rabbitmq:         inst.listedStream("rabbitmq"),

@@ -5,6 +5,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -16,9 +17,36 @@ type Options struct {
 	APIKey string
 	// Prefix is a path prefix such as "/whatsapp" (l2msg); "" is self-hosted style.
 	Prefix string
-	// DeleteDelay is how long a deleted instance lingers (still listed, name
-	// still taken) before it is gone, like Evolution's asynchronous cleanup.
+	// DeleteDelay is how long a deleted instance stays listed, its name
+	// taken, after the delete answered, like Evolution's asynchronous
+	// cleanup; a create of the name is then refused for a further 80–270 ms
+	// as on the real server. Zero is the lag measured on the real server (a
+	// random 160–730 ms); DeleteAtOnce removes the instance and frees its
+	// name at once. Longer delays are for tests of the wait.
 	DeleteDelay time.Duration
+	// WebhookReceiversDown makes every webhook receiver unreachable, as a
+	// server without outside access finds them; a receiver whose host is
+	// under .invalid always is. A delete of an instance whose enabled
+	// webhook gets REMOVE_INSTANCE (an empty events list does) waits for
+	// the server's retries of that event to an unreachable receiver
+	// (WebhookHold) before it starts.
+	WebhookReceiversDown bool
+	// WebhookRetry is the first wait between the server's attempts to
+	// deliver an event (doubling, at most 60 times it, 10 attempts). Zero is
+	// the server's 5 s, which holds a delete for 1215 s; tests shorten it.
+	WebhookRetry time.Duration
+	// ClientName is the server's DATABASE_CONNECTION_CLIENT_NAME, stored
+	// with each instance and shown as clientName in fetchInstances rows.
+	// Empty is the server's default, "evolution".
+	ClientName string
+	// RefuseProxies makes /proxy/set refuse (400 "Invalid proxy", nothing
+	// saved) every proxy whose host is not in WorkingProxies, as the real
+	// server does for every proxy its connectivity test cannot get through.
+	// Off, the emulator decides offline by the address (see doc.go).
+	RefuseProxies bool
+	// WorkingProxies are the proxy hosts RefuseProxies lets through to the
+	// offline test.
+	WorkingProxies []string
 	// Latency is added to every API request, for benchmarks.
 	Latency time.Duration
 	// Faults are injected into API requests; see FaultConfig.
@@ -57,14 +85,19 @@ const DefaultSettingsRaceWindow = 100 * time.Millisecond
 // Server is the emulator. It implements http.Handler and is safe for
 // concurrent use.
 type Server struct {
-	apiKey             string
-	prefix             string
-	deleteDelay        time.Duration
-	latency            time.Duration
-	literalEmptyEvents bool
-	logRequests        bool
-	v1Shapes           bool
-	now                func() time.Time
+	apiKey               string
+	prefix               string
+	deleteDelay          time.Duration
+	webhookReceiversDown bool
+	webhookRetry         time.Duration
+	clientName           string
+	refuseProxies        bool
+	workingProxies       []string
+	latency              time.Duration
+	literalEmptyEvents   bool
+	logRequests          bool
+	v1Shapes             bool
+	now                  func() time.Time
 	// settingsRace is on unless Options.NoSettingsRace; raceWait is the
 	// window of a settings row's insert (tests replace it to hold it open).
 	settingsRace bool
@@ -74,6 +107,9 @@ type Server struct {
 	seq       uint64
 	pending   int // instances waiting for their delayed removal
 	instances map[string]*instance
+	// heldNames are names no longer listed whose delete is still
+	// finishing: a create of one is refused until the time it maps to.
+	heldNames map[string]time.Time
 
 	statsMu    sync.Mutex
 	stats      Stats
@@ -97,17 +133,29 @@ func New(opts Options) *Server {
 	if now == nil {
 		now = time.Now
 	}
+	if opts.WebhookRetry <= 0 {
+		opts.WebhookRetry = defaultWebhookRetry
+	}
+	if opts.ClientName == "" {
+		opts.ClientName = defaultClientName
+	}
 	s := &Server{
-		apiKey:             opts.APIKey,
-		prefix:             normalizePrefix(opts.Prefix),
-		deleteDelay:        opts.DeleteDelay,
-		latency:            opts.Latency,
-		literalEmptyEvents: opts.LiteralEmptyEvents,
-		logRequests:        opts.LogRequests,
-		v1Shapes:           opts.V1Shapes,
-		now:                now,
-		instances:          map[string]*instance{},
-		settingsRace:       !opts.NoSettingsRace,
+		apiKey:               opts.APIKey,
+		prefix:               normalizePrefix(opts.Prefix),
+		deleteDelay:          opts.DeleteDelay,
+		webhookReceiversDown: opts.WebhookReceiversDown,
+		webhookRetry:         opts.WebhookRetry,
+		clientName:           opts.ClientName,
+		refuseProxies:        opts.RefuseProxies,
+		workingProxies:       slices.Clone(opts.WorkingProxies),
+		heldNames:            map[string]time.Time{},
+		latency:              opts.Latency,
+		literalEmptyEvents:   opts.LiteralEmptyEvents,
+		logRequests:          opts.LogRequests,
+		v1Shapes:             opts.V1Shapes,
+		now:                  now,
+		instances:            map[string]*instance{},
+		settingsRace:         !opts.NoSettingsRace,
 	}
 	window := cmp.Or(opts.SettingsRaceWindow, DefaultSettingsRaceWindow)
 	s.raceWait = func() { time.Sleep(window) }

@@ -107,6 +107,11 @@ type instance struct {
 	createdAt time.Time
 	updatedAt time.Time
 	deleteAt  time.Time // zero unless a delete is pending
+	// nameHold is how long the name stays taken once the instance is no
+	// longer listed (see deletes.go).
+	nameHold time.Duration
+	// clientName is the server's DATABASE_CONNECTION_CLIENT_NAME at create.
+	clientName string
 	integrations
 }
 
@@ -131,13 +136,19 @@ type webhookRow struct {
 // due, so removal is driven by the clock on access rather than by timers.
 func (s *Server) lock() {
 	s.mu.Lock()
-	if s.pending == 0 {
+	if s.pending == 0 && len(s.heldNames) == 0 {
 		return
 	}
 	now := s.now()
 	for name, inst := range s.instances {
 		if !inst.deleteAt.IsZero() && !now.Before(inst.deleteAt) {
 			s.removeLocked(name)
+			s.heldNames[name] = inst.deleteAt.Add(inst.nameHold)
+		}
+	}
+	for name, until := range s.heldNames {
+		if !now.Before(until) {
+			delete(s.heldNames, name)
 		}
 	}
 }
@@ -314,11 +325,12 @@ func (s *Server) SetWebhook(name string, mutate func(*Webhook)) error {
 	return nil
 }
 
-// Remove deletes an instance at once, as if someone removed it in the l2msg
-// dashboard. It reports whether the instance existed.
+// Remove deletes an instance at once, its name freed too, as if someone
+// removed it in the l2msg dashboard. It reports whether the instance existed.
 func (s *Server) Remove(name string) bool {
 	s.lock()
 	defer s.mu.Unlock()
+	delete(s.heldNames, name)
 	return s.removeLocked(name)
 }
 

@@ -266,7 +266,7 @@ func TestStreamRowsInListing(t *testing.T) {
 }
 
 func TestStreamsGoWithTheInstance(t *testing.T) {
-	e := newEnv(t, Options{})
+	e := newEnv(t, Options{DeleteDelay: DeleteAtOnce})
 	e.create("s", nil)
 	e.do("POST", "/kafka/set/s", globalKey, stream("kafka", "enabled", true, "events", []string{})).wantStatus(t, http.StatusCreated)
 	e.do("DELETE", "/instance/delete/s", globalKey, nil).wantStatus(t, http.StatusOK)

@@ -192,7 +192,11 @@ func newContractCase(t *testing.T, typ string) *contractCase {
 	slices.Sort(c.ownSecrets)
 	c.rotateSecrets()
 
-	emu := emulator.New(emulator.Options{APIKey: testAPIKey})
+	// Deleted at once: the lost-answer check replaces the instance and puts
+	// a 500 over its create's answer, assuming the server made it. With the
+	// measured delete lag the server may instead have refused the name it
+	// was still freeing, which the 500 would hide.
+	emu := emulator.New(emulator.Options{APIKey: testAPIKey, DeleteDelay: emulator.DeleteAtOnce})
 	c.server = &contractServer{emu: emu}
 	srv := httptest.NewServer(c.server)
 	t.Cleanup(srv.Close)

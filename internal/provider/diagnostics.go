@@ -32,8 +32,7 @@ func apiErrorHint(action, name string, err error) string {
 	case client.IsUnauthorized(err):
 		return "\n\nThe server refused the API key: check api_key or the L2MSG_API_KEY environment variable."
 	case client.IsForbidden(err) && action == "create":
-		return fmt.Sprintf("\n\nAn instance named %q already exists. To manage it with Terraform, import it: "+
-			"terraform import <address> %q", name, name)
+		return "\n\n" + nameTakenAdvice(name)
 	}
 	return ""
 }

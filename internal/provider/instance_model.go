@@ -33,10 +33,11 @@ type instanceModel struct {
 	TokenWO        types.String `tfsdk:"token_wo"`
 	TokenWOVersion types.Int64  `tfsdk:"token_wo_version"`
 
-	WaitForConnection types.String `tfsdk:"wait_for_connection"`
-	PairingCode       types.String `tfsdk:"pairing_code"`
-	QRCodeCode        types.String `tfsdk:"qrcode_code"`
-	QRCodeBase64      types.String `tfsdk:"qrcode_base64"`
+	WaitForConnection    types.String `tfsdk:"wait_for_connection"`
+	KeepWebhookOnDestroy types.Bool   `tfsdk:"keep_webhook_on_destroy"`
+	PairingCode          types.String `tfsdk:"pairing_code"`
+	QRCodeCode           types.String `tfsdk:"qrcode_code"`
+	QRCodeBase64         types.String `tfsdk:"qrcode_base64"`
 }
 
 type webhookModel struct {
@@ -187,6 +188,7 @@ func (m *instanceModel) takePlannedLocals(plan *instanceModel) {
 	m.Token = plan.Token
 	m.TokenWOVersion = plan.TokenWOVersion
 	m.WaitForConnection = plan.WaitForConnection
+	m.KeepWebhookOnDestroy = plan.KeepWebhookOnDestroy
 	if plan.APIKey.IsNull() {
 		m.APIKey = plan.APIKey
 	}

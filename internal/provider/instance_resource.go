@@ -240,22 +240,42 @@ func addCreateError(ctx context.Context, diags *diag.Diagnostics, state *tfsdk.S
 				"create's key, so it is not this create's: Terraform left it alone and recorded nothing. Choose another "+
 				"instance_name, or find out who owns %q.\n\n%s", name, name, err))
 		return
+	case errors.As(err, &taken) && taken.Deleted:
+		diags.AddAttributeError(path.Root("instance_name"), "Instance name not yet freed",
+			fmt.Sprintf("This run deleted the instance named %q and saw the server stop listing it, but the server "+
+				"still refused to create an instance of that name after waiting for it to free the name. Nothing "+
+				"was created, and nothing is left to import: run the apply again.\n\n%s", name, err))
+		return
 	case errors.As(err, &taken):
-		diags.AddAttributeError(path.Root("instance_name"), "Instance already exists",
-			fmt.Sprintf("An instance named %q already exists on the server, and Terraform does not manage it. "+
-				"To manage it with Terraform, import it: terraform import <address> %q, or an import block with id = %q. "+
-				"Otherwise choose another instance_name.", name, name, name))
+		diags.AddAttributeError(path.Root("instance_name"), "Instance already exists", nameTakenAdvice(name))
 		return
 	}
-	addAPIError(diags, "create", name, err)
 	var unresolved *client.UnresolvedCreateError
 	if !errors.As(err, &unresolved) {
+		addAPIError(diags, "create", name, err)
 		return
 	}
+	// Said in the error itself: a warning next to it is easily missed, and
+	// the user must know that state now holds something.
 	diags.Append(plan.recordUnresolved(ctx, state)...)
-	diags.AddWarning("Instance recorded as tainted", fmt.Sprintf(
-		"The create of instance %q may have happened on the server. It is recorded in state as tainted, so the next "+
-			"apply looks it up: if it exists it is replaced, otherwise it is created.", name))
+	diags.AddError(fmt.Sprintf("Could not create instance %q", name), err.Error()+apiErrorHint("create", name, err)+
+		fmt.Sprintf("\n\nThe create may have happened on the server, and looking for the instance afterwards failed, so "+
+			"Terraform state now holds instance %q, marked tainted, with only its name. The next apply looks the name "+
+			"up: if the instance exists it is replaced, otherwise it is created. If both requests failed because "+
+			"base_url is wrong (a gateway, a missing /whatsapp), correct base_url first; if you know nothing was "+
+			"created, `terraform state rm` with this resource's address drops the placeholder.", name))
+}
+
+// nameTakenAdvice is what to do about a create the server refused because
+// the name is in use. Terraform's own create_before_destroy replacement gets
+// that answer too: the old instance still holds the name.
+func nameTakenAdvice(name string) string {
+	return fmt.Sprintf("An instance named %q already exists on the server. If Terraform is replacing an instance of "+
+		"that name with lifecycle { create_before_destroy = true }, that is the old instance: instance names are "+
+		"unique, so the new instance cannot be created before its old instance is destroyed. Remove "+
+		"create_before_destroy from this resource (or give the new instance another instance_name). Otherwise "+
+		"Terraform does not manage that instance: to manage it with Terraform, import it: terraform import "+
+		"<address> %q, or an import block with id = %q. Or choose another instance_name.", name, name, name)
 }
 
 // awaitPairing waits, when wait_for_connection asks for it, until a phone
@@ -354,6 +374,9 @@ func (m *instanceModel) readFrom(ctx context.Context, ri *remoteInstance) diag.D
 	}
 	if m.QRCode.IsNull() {
 		m.QRCode = types.BoolValue(false)
+	}
+	if m.KeepWebhookOnDestroy.IsNull() {
+		m.KeepWebhookOnDestroy = types.BoolValue(false)
 	}
 	m.settingsValues = server.settingsValues
 	return m.setWebhook(ctx, ri.Webhook)
@@ -468,6 +491,9 @@ func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteReques
 	defer cancel()
 	name := state.InstanceName.ValueString()
 
+	if !r.switchOffRemoveEvent(ctx, name, &state, &resp.Diagnostics) {
+		return
+	}
 	deleteErr, waitErr := r.client.DeleteAndConfirm(ctx, name)
 	if deleteErr != nil && !client.IsNotFound(deleteErr) {
 		addAPIError(&resp.Diagnostics, "delete", name, deleteErr)
@@ -476,6 +502,39 @@ func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteReques
 	if errors.As(waitErr, &unconfirmed) {
 		addUnconfirmedDeletes(&resp.Diagnostics, name, unconfirmed)
 	}
+}
+
+// switchOffRemoveEvent turns the webhook off before the delete when, as
+// state knows it, the webhook would receive REMOVE_INSTANCE (every event
+// does): the server delivers that event before it deletes and, when the
+// receiver is down, retries it for 10 to 22 minutes while the instance
+// stays listed and its name taken, so a destroy or a replacement would
+// wait for the user's receiver. Only such a webhook costs the request, and
+// keep_webhook_on_destroy leaves it on, for a receiver that needs the event. It
+// reports whether the delete may go on; when it may not, the instance stays
+// in state (its webhook may then be off: the next plan turns it back on).
+func (r *instanceResource) switchOffRemoveEvent(ctx context.Context, name string, state *instanceModel, diags *diag.Diagnostics) bool {
+	if state.KeepWebhookOnDestroy.ValueBool() {
+		return true
+	}
+	w, d := state.webhook(ctx)
+	diags.Append(d...)
+	if diags.HasError() {
+		return false
+	}
+	if !w.GetsRemoveEvent() {
+		return true
+	}
+	tflog.Debug(ctx, "switching the l2msg instance's webhook off before deleting it, so the delete does not wait for REMOVE_INSTANCE to reach the receiver",
+		map[string]any{"instance_name": name})
+	err := r.client.SetWebhook(ctx, name, client.Webhook{Enabled: false, URL: w.URL, Events: []string{}})
+	switch {
+	case err == nil, client.IsNotFound(err):
+		// Gone already: the delete says so.
+		return true
+	}
+	addAPIError(diags, "switch off, before deleting it, the webhook of", name, err)
+	return false
 }
 
 // addUnconfirmedDeletes reports deletes the server accepted and was not

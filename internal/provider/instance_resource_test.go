@@ -694,3 +694,60 @@ resource "l2msg_instance" "dup" {
 		},
 	})
 }
+
+// A replacement with create_before_destroy creates the new instance while
+// the old one still holds the name: the error says that this cannot work,
+// not only that the name is someone else's to import.
+func TestAccInstance_createBeforeDestroyIsExplained(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	cfg := func(number, lifecycle string) string {
+		return providerBlock(url) + fmt.Sprintf(`
+resource "l2msg_instance" "test" {
+  instance_name = "cbd"
+  number        = %q
+%s}
+`, number, lifecycle)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{Config: cfg("5511911111111", "")},
+			{
+				Config:      cfg("5511922222222", "  lifecycle {\n    create_before_destroy = true\n  }\n"),
+				ExpectError: regexp.MustCompile(`(?s)create_before_destroy.*cannot\s+be\s+created\s+before\s+its\s+old\s+instance\s+is\s+destroyed`),
+			},
+		},
+	})
+}
+
+// keep_webhook_on_destroy leaves a webhook that gets REMOVE_INSTANCE on
+// through the delete, so the receiver gets the event: the destroy then
+// waits for the server's retries (shortened here) instead of switching the
+// webhook off first.
+func TestAccInstance_keepWebhookOnDestroy(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{WebhookRetry: 10 * time.Millisecond, LogRequests: true})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(checkDestroyed(emu), func(*terraform.State) error {
+			for _, rq := range emu.Requests() {
+				if rq.Route == "POST /webhook/set/:name" {
+					return fmt.Errorf("the webhook was set (switched off?) although keep_webhook_on_destroy is true")
+				}
+			}
+			return nil
+		}),
+		Steps: []resource.TestStep{{
+			Config: providerBlock(url) + `
+resource "l2msg_instance" "test" {
+  instance_name           = "kept-hook"
+  keep_webhook_on_destroy = true
+  webhook = {
+    url = "https://receiver.invalid/hook"
+  }
+}
+`,
+			Check: resource.TestCheckResourceAttr(addr, "keep_webhook_on_destroy", "true"),
+		}},
+	})
+}

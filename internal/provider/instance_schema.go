@@ -39,7 +39,11 @@ func instanceSchema(ctx context.Context) schema.Schema {
 			"Creating never makes a second instance, leaves one Terraform does not know, or takes someone else's. Every " +
 			"create carries the instance's key (`token`, `token_wo`, or else a random key the provider makes), which " +
 			"makes the instance recognisably this create's. A name already taken is refused by the server, and the " +
-			"apply stops with an error that shows how to `terraform import` it. A create is not retried blindly: when " +
+			"apply stops with an error that shows how to `terraform import` it (a replacement with " +
+			"`create_before_destroy` meets that error too: a name is unique, so the new instance cannot be created " +
+			"before its old instance is destroyed). The server frees a deleted instance's name a moment after it " +
+			"stops listing the instance: a create of a name this run deleted is sent again for a few seconds while " +
+			"the server still refuses it. A create is not retried blindly: when " +
 			"it fails in a way that leaves the outcome unknown (a timeout, a 5xx answer, a dropped connection, a success " +
 			"answer without the instance), the provider looks the name up. An instance that answers to this create's " +
 			"key is adopted into state and its settings and webhook are applied; one that does not was created by " +
@@ -81,6 +85,20 @@ func instanceSchema(ctx context.Context) schema.Schema {
 				Description: "Whether the server generates a QR code right after creation, into `qrcode_code` and `qrcode_base64` " +
 					"(and `pairing_code` with a `number`). Defaults to `false`. " +
 					"Only used at create time: changing it later touches nothing on the server.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"keep_webhook_on_destroy": schema.BoolAttribute{
+				Description: "Leave the webhook on when the instance is destroyed or replaced, so that its receiver gets " +
+					"`REMOVE_INSTANCE`. Defaults to `false`: just before the delete, a webhook that would receive that event " +
+					"(enabled, with `REMOVE_INSTANCE` in `events`, or `events` omitted or empty, which is every event) is switched " +
+					"off, with one request. The server delivers `REMOVE_INSTANCE` before it deletes the instance and waits for " +
+					"the delivery: a receiver that is down, unresolvable, refusing or answering 5xx is retried 10 times over about " +
+					"20 minutes, while the instance stays listed and its name taken, and the destroy or replacement would wait " +
+					"for it (or fail when `timeouts.delete` runs out). Set `true` when your receiver needs the event, and make " +
+					"sure it is up, or raise `timeouts.delete`. Read from state, so a change applies from the next destroy or " +
+					"replacement; changing it touches nothing on the server.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
@@ -191,7 +209,9 @@ func createAnswerAttribute(description string) schema.StringAttribute {
 func webhookSchema() schema.SingleNestedAttribute {
 	return schema.SingleNestedAttribute{
 		Description: "The webhook that receives the instance's events. Updated in place; removing the block turns the server's webhook off " +
-			"(the server has no way to delete one).",
+			"(the server has no way to delete one). A destroy or replacement switches a webhook that would receive " +
+			"`REMOVE_INSTANCE` off just before the delete, so the delete never waits for the receiver; " +
+			"`keep_webhook_on_destroy` leaves it on.",
 		Optional: true,
 		Attributes: map[string]schema.Attribute{
 			"url": schema.StringAttribute{

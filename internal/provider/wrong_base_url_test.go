@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -120,4 +121,43 @@ func TestAccWrongBaseURL_readsFail(t *testing.T) {
 			})
 		}
 	}
+}
+
+// A create whose outcome cannot be known (a gateway answering 502 to the
+// create and to the look-up after it) leaves the name in state as a tainted
+// placeholder: the error says so, and what the next apply does with it.
+func TestAccWrongBaseURL_unresolvedCreateSaysStateHoldsIt(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	var broken atomic.Bool
+	broken.Store(true)
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if broken.Load() {
+			_, _ = io.Copy(io.Discard, r.Body)
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		emu.ServeHTTP(w, r)
+	}))
+	t.Cleanup(gw.Close)
+	base := gw.URL + strings.TrimPrefix(url, strings.TrimSuffix(url, emu.Prefix()))
+	cfg := fastRetryProviderBlock(base, 0) + `
+resource "l2msg_instance" "test" {
+  instance_name = "unresolved"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkDestroyed(emu),
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)state\s+now\s+holds\s+instance\s+"unresolved".*tainted.*base_url`),
+			},
+			{
+				PreConfig: func() { broken.Store(false) },
+				Config:    cfg,
+				Check:     checkStateHolds("l2msg_instance.test"),
+			},
+		},
+	})
 }
