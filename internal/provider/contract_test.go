@@ -73,6 +73,7 @@ type contractCheck struct {
 var contractChecks = []contractCheck{
 	{"no_secret_echoed", checkNoSecretEchoed},
 	{"ambiguous_create_adopted", checkAmbiguousCreateAdopted},
+	{"import_keeps_secrets", checkImportKeepsSecrets},
 }
 
 // contractExceptions are the "check type" pairs the walk cannot exercise,

@@ -256,7 +256,8 @@ func adoptImportedSecrets(ctx context.Context, req resource.UpdateRequest, resp 
 	if len(twins) == 0 || req.Plan.Raw.As(&plan) != nil || req.State.Raw.As(&state) != nil {
 		return false
 	}
-	mine := map[string]bool{}
+	// timeouts only tell this provider how long to wait: nothing to send.
+	mine := map[string]bool{"timeouts": true}
 	adopted := 0
 	for _, name := range twins {
 		version := name + "_wo_version"
@@ -289,6 +290,9 @@ func adoptImportedSecrets(ctx context.Context, req resource.UpdateRequest, resp 
 	for _, name := range twins {
 		state[name], state[name+"_wo_version"] = plan[name], plan[name+"_wo_version"]
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, serverSecretEntry(name), nil)...)
+	}
+	if t, ok := plan["timeouts"]; ok {
+		state["timeouts"] = t
 	}
 	resp.State.Raw = tftypes.NewValue(req.State.Raw.Type(), state)
 	tflog.Info(ctx, "the configured secrets are the server's: nothing to send", map[string]any{"secrets": twins})
