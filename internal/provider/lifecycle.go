@@ -68,9 +68,18 @@ func wrapResources(ctors []func() resource.Resource) []func() resource.Resource 
 // The optional behaviours a lifecycle forwards, one small type each; wrap
 // embeds those the inner resource has.
 type (
-	withConfigValidators struct{ l *lifecycle }
-	withValidateConfig   struct{ l *lifecycle }
-	withModifyPlan       struct{ l *lifecycle }
+	withConfigValidators struct {
+		l     *lifecycle
+		inner resource.ResourceWithConfigValidators
+	}
+	withValidateConfig struct {
+		l     *lifecycle
+		inner resource.ResourceWithValidateConfig
+	}
+	withModifyPlan struct {
+		l     *lifecycle
+		inner resource.ResourceWithModifyPlan
+	}
 )
 
 // wrap returns inner in a lifecycle whose type has the same optional
@@ -78,10 +87,10 @@ type (
 // (DESIGN.md, "Adding a resource"), which lifecycle has itself.
 func wrap(inner resource.Resource, facts *schemaFacts) resource.Resource {
 	l := &lifecycle{inner: inner, facts: facts}
-	_, cv := inner.(resource.ResourceWithConfigValidators)
-	_, vc := inner.(resource.ResourceWithValidateConfig)
-	_, mp := inner.(resource.ResourceWithModifyPlan)
-	c, v, m := withConfigValidators{l}, withValidateConfig{l}, withModifyPlan{l}
+	cvr, cv := inner.(resource.ResourceWithConfigValidators)
+	vcr, vc := inner.(resource.ResourceWithValidateConfig)
+	mpr, mp := inner.(resource.ResourceWithModifyPlan)
+	c, v, m := withConfigValidators{l, cvr}, withValidateConfig{l, vcr}, withModifyPlan{l, mpr}
 	switch {
 	case cv && vc && mp:
 		return &struct {
@@ -319,16 +328,20 @@ func (l *lifecycle) Delete(ctx context.Context, req resource.DeleteRequest, resp
 
 func (l *lifecycle) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	ctx, c := l.begin(ctx)
-	l.inner.(resource.ResourceWithImportState).ImportState(ctx, req, resp)
+	if i, ok := l.inner.(resource.ResourceWithImportState); ok {
+		i.ImportState(ctx, req, resp)
+	}
 	resp.Diagnostics = c.end(resp.Diagnostics, resp.State.Raw)
 }
 
 func (l *lifecycle) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	l.inner.(resource.ResourceWithIdentity).IdentitySchema(ctx, req, resp)
+	if i, ok := l.inner.(resource.ResourceWithIdentity); ok {
+		i.IdentitySchema(ctx, req, resp)
+	}
 }
 
 func (w withConfigValidators) ConfigValidators(ctx context.Context) []resource.ConfigValidator {
-	inner := w.l.inner.(resource.ResourceWithConfigValidators).ConfigValidators(ctx)
+	inner := w.inner.ConfigValidators(ctx)
 	out := make([]resource.ConfigValidator, len(inner))
 	for i, v := range inner {
 		out[i] = redactingValidator{ConfigValidator: v, l: w.l}
@@ -352,12 +365,12 @@ func (v redactingValidator) ValidateResource(ctx context.Context, req resource.V
 
 func (w withValidateConfig) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	ctx, c := w.l.begin(ctx, req.Config.Raw)
-	w.l.inner.(resource.ResourceWithValidateConfig).ValidateConfig(ctx, req, resp)
+	w.inner.ValidateConfig(ctx, req, resp)
 	resp.Diagnostics = c.end(resp.Diagnostics)
 }
 
 func (w withModifyPlan) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	ctx, c := w.l.begin(ctx, req.Plan.Raw, req.Config.Raw, req.State.Raw)
-	w.l.inner.(resource.ResourceWithModifyPlan).ModifyPlan(ctx, req, resp)
+	w.inner.ModifyPlan(ctx, req, resp)
 	resp.Diagnostics = c.end(resp.Diagnostics)
 }
