@@ -177,7 +177,8 @@ func validateExample(ctx context.Context, t *testing.T, p *Provider, cli *versio
 			}
 			dst := filepath.Join(work, filepath.Base(imp))
 			copyFile(t, imp, dst)
-			defer os.Remove(dst)
+			// The next variant imports the same address: this one must go.
+			defer func() { _ = os.Remove(dst) }()
 			if _, err := w.Run(ctx, validate...); err != nil {
 				t.Fatal(err)
 			}
