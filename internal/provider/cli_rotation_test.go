@@ -162,3 +162,49 @@ func TestAccOpenAICredential_rotation(t *testing.T) {
 		t.Errorf("left on the server after destroy: %v", names)
 	}
 }
+
+// TestAccOpenAICredential_toAnotherResource: the defaults and the bot moved
+// to a new credential resource while the old one leaves the configuration,
+// in one apply, leave only the new one, whichever order the apply takes.
+// (The plan may warn that the old one stays: the instance's plan, which
+// decides, cannot yet see the new credential.)
+func TestAccOpenAICredential_toAnotherResource(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	cfg := func(slot string) string {
+		return providerBlock(url) + `
+resource "l2msg_instance" "i" {
+  instance_name = "two"
+}
+resource "l2msg_openai_credential" "` + slot + `" {
+  instance_name = l2msg_instance.i.instance_name
+  name          = "cred-` + slot + `"
+  api_key       = "sk-key-` + slot + `-123"
+}
+resource "l2msg_openai_settings" "s" {
+  instance_name   = l2msg_instance.i.instance_name
+  openai_creds_id = l2msg_openai_credential.` + slot + `.id
+}
+resource "l2msg_openai_bot" "bot" {
+  instance_name   = l2msg_instance.i.instance_name
+  openai_creds_id = l2msg_openai_credential.` + slot + `.id
+  bot_type        = "assistant"
+  assistant_id    = "asst_123"
+  trigger_type    = "all"
+}
+`
+	}
+	w := cliWorkdir(t, cfg("a"))
+	ctx := context.Background()
+	if _, err := w.Run(ctx, "apply", "-auto-approve"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteFile("main.tf", requiredProviders+cfg("b")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Run(ctx, "apply", "-auto-approve", "-no-color"); err != nil {
+		t.Fatal(err)
+	}
+	if got := emu.OpenAICreds("two"); len(got) != 1 {
+		t.Errorf("credentials on the server: %v, want only cred-b", got)
+	}
+}

@@ -186,6 +186,7 @@ func (r *openaiCredentialResource) Create(ctx context.Context, req resource.Crea
 	plan.InstanceID = types.StringValue(inst.ID)
 	plan.APIKeyWO = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.walk.credCreated(name, creds.ID)
 	r.takeOverDefaults(ctx, name, creds.ID, &resp.Diagnostics)
 }
 
@@ -244,7 +245,8 @@ func warnCredsLeft(ctx context.Context, c *client.Client, walk *walkNotes, insta
 	diags.AddWarning("OpenAI credential left on the server",
 		fmt.Sprintf("This plan destroys OpenAI credential %q of instance %q, but the instance's OpenAI defaults point at it, and the "+
 			"server can move that link but never clear it: it will refuse the delete, and the credential, its key in clear, stays "+
-			"on the server after Terraform forgets it. To remove it, keep a credential in the instance (a new one takes the "+
+			"on the server after Terraform forgets it, unless a credential that this apply adds to the instance takes the defaults "+
+			"over. To remove it, keep a credential in the instance (a new one takes the "+
 			"defaults over: rotate a key by changing the name and key of the same l2msg_openai_credential), point "+
 			"l2msg_openai_settings at another credential first, or delete the instance.", held, instance))
 }
@@ -407,10 +409,15 @@ func (r *openaiCredentialResource) Delete(ctx context.Context, req resource.Dele
 		return
 	case "Error deleting openai creds":
 		if settings, serr := r.client.FetchBotSettings(ctx, client.OpenAI, name); serr == nil && settings.Exists && settings.Fields["openaiCredsId"] == id {
-			// A credential created later in this walk takes the defaults
-			// over and deletes it; the deletion of the instance deletes it;
-			// otherwise the plan said it stays (warnCredsLeft).
+			// A credential created in the instance in this walk takes the
+			// defaults over and deletes it: one created already, now, or
+			// else one created later; the deletion of the instance deletes
+			// it; otherwise the plan said it stays (warnCredsLeft).
 			r.walk.leaveCred(name, id)
+			if created := r.walk.createdCred(name); created != "" {
+				r.takeOverDefaults(ctx, name, created, &resp.Diagnostics)
+				return
+			}
 			tflog.Info(ctx, "the OpenAI defaults hold the credential: left to the rest of the apply", map[string]any{"instance_name": name, "id": id})
 			return
 		}

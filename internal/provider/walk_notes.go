@@ -23,6 +23,9 @@ type walkNotes struct {
 	// hold them, for a credential created later in the walk to take the
 	// defaults over and delete them.
 	leftCreds map[string][]string
+	// createdCreds: instance name → the OpenAI credential created last in
+	// this walk, for a refused delete that comes after it.
+	createdCreds map[string]string
 }
 
 type instancePlan int
@@ -42,7 +45,8 @@ type credPlans struct {
 }
 
 func newWalkNotes() *walkNotes {
-	return &walkNotes{instances: map[string]instancePlan{}, creds: map[string]*credPlans{}, leftCreds: map[string][]string{}}
+	return &walkNotes{instances: map[string]instancePlan{}, creds: map[string]*credPlans{}, leftCreds: map[string][]string{},
+		createdCreds: map[string]string{}}
 }
 
 // planInstance notes the plan of an instance and returns the plans of its
@@ -124,4 +128,24 @@ func (w *walkNotes) takeLeftCreds(instance string) []string {
 	ids := w.leftCreds[instance]
 	delete(w.leftCreds, instance)
 	return ids
+}
+
+func (w *walkNotes) credCreated(instance, id string) {
+	if w == nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.createdCreds[instance] = id
+}
+
+// createdCred is the credential created last in the instance in this
+// walk, "" for none.
+func (w *walkNotes) createdCred(instance string) string {
+	if w == nil {
+		return ""
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.createdCreds[instance]
 }
