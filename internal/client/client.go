@@ -275,7 +275,7 @@ func (c *Client) send(ctx context.Context, cl call) ([]byte, error) {
 		apiErr := x.newAPIError(resp, raw)
 		apiErr.Attempts = x.attempts
 		x.log(LogDebug, "l2msg API answered with an error", map[string]any{"method": method, "path": path, "attempt": x.attempts, "status": resp.StatusCode})
-		if !x.idempotent && resp.StatusCode >= 500 && !(apiErr.Enveloped && isRuleAnswer(method, path, resp.StatusCode, apiErr.Messages)) {
+		if !x.idempotent && resp.StatusCode >= 500 && (!apiErr.Enveloped || !isRuleAnswer(method, path, resp.StatusCode, apiErr.Messages)) {
 			return nil, &AmbiguousError{Err: apiErr}
 		}
 		return nil, apiErr

@@ -46,16 +46,16 @@ func (h *raceHold) waitEntered(t *testing.T) {
 	}
 }
 
-// async sends a request from another goroutine (which must not call
+// asyncPost sends a POST from another goroutine (which must not call
 // t.Fatal); a transport error comes back as status 0.
-func (e *env) async(method, path string, body any) <-chan resp {
+func (e *env) asyncPost(path string, body any) <-chan resp {
 	out := make(chan resp, 1)
 	raw, err := json.Marshal(body)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	go func() {
-		req, _ := http.NewRequest(method, e.base+path, bytes.NewReader(raw))
+		req, _ := http.NewRequest(http.MethodPost, e.base+path, bytes.NewReader(raw))
 		req.Header.Set("apikey", globalKey)
 		req.Header.Set("Content-Type", "application/json")
 		res, err := http.DefaultClient.Do(req)
@@ -101,7 +101,7 @@ func receive(t *testing.T, c <-chan resp) resp {
 }
 
 // settingsBody is a valid settings body of any kind.
-func settingsBody(t *testing.T, e *env, inst, kind string) map[string]any {
+func settingsBody(e *env, inst, kind string) map[string]any {
 	b := difySettings(map[string]any{"keywordFinish": "from-settings"})
 	if kind == "openai" {
 		b["openaiCredsId"] = e.creds(inst)
@@ -129,15 +129,15 @@ func TestChatbotSettingsRace(t *testing.T) {
 				e.create("a", nil)
 				body := func(wr write) map[string]any {
 					if wr.route == "settings" {
-						return settingsBody(t, e, "a", kind)
+						return settingsBody(e, "a", kind)
 					}
 					return plus(botBody(t, e, "a", kind, wr.tag), "keywordFinish", "from-"+wr.tag)
 				}
 				winnerBody, loserBody := body(tc.winner), body(tc.loser)
 				h := holdRace(t, e)
-				winner := e.async("POST", "/"+kind+"/"+tc.winner.route+"/a", winnerBody)
+				winner := e.asyncPost("/"+kind+"/"+tc.winner.route+"/a", winnerBody)
 				h.waitEntered(t)
-				loser := e.async("POST", "/"+kind+"/"+tc.loser.route+"/a", loserBody)
+				loser := e.asyncPost("/"+kind+"/"+tc.loser.route+"/a", loserBody)
 				e.waitLosers(t, "a", kind, 1)
 				h.open()
 
@@ -178,11 +178,11 @@ func TestChatbotSettingsRaceIsPerInstanceAndKind(t *testing.T) {
 	e.create("a", nil)
 	e.create("b", nil)
 	h := holdRace(t, e)
-	first := e.async("POST", "/typebot/create/a", botBody(t, e, "a", "typebot", "1"))
+	first := e.asyncPost("/typebot/create/a", botBody(t, e, "a", "typebot", "1"))
 	h.waitEntered(t)
-	otherInstance := e.async("POST", "/typebot/create/b", botBody(t, e, "b", "typebot", "1"))
+	otherInstance := e.asyncPost("/typebot/create/b", botBody(t, e, "b", "typebot", "1"))
 	h.waitEntered(t)
-	otherKind := e.async("POST", "/evolutionBot/create/a", botBody(t, e, "a", "evolutionBot", "1"))
+	otherKind := e.asyncPost("/evolutionBot/create/a", botBody(t, e, "a", "evolutionBot", "1"))
 	h.waitEntered(t)
 	// A bot that sends every behaviour field truthy needs no row.
 	full := plus(botBody(t, e, "a", "typebot", "2"), "expire", 5, "keywordFinish", "x", "delayMessage", 1, "unknownMessage", "?",
@@ -200,7 +200,7 @@ func TestChatbotSettingsRaceInstanceGone(t *testing.T) {
 	e := newEnv(t, Options{DeleteDelay: DeleteAtOnce}) // gone as the delete answers
 	e.create("a", nil)
 	h := holdRace(t, e)
-	c := e.async("POST", "/typebot/create/a", botBody(t, e, "a", "typebot", "1"))
+	c := e.asyncPost("/typebot/create/a", botBody(t, e, "a", "typebot", "1"))
 	h.waitEntered(t)
 	e.do("DELETE", "/instance/delete/a", globalKey, nil).wantStatus(t, http.StatusOK)
 	h.open()
@@ -214,9 +214,9 @@ func TestChatbotSettingsRaceOff(t *testing.T) {
 	e.srv.raceWait = func() { t.Error("the race window was opened with the race off") }
 	var cs []<-chan resp
 	for _, tag := range []string{"1", "2", "3"} {
-		cs = append(cs, e.async("POST", "/evolutionBot/create/a", botBody(t, e, "a", "evolutionBot", tag)))
+		cs = append(cs, e.asyncPost("/evolutionBot/create/a", botBody(t, e, "a", "evolutionBot", tag)))
 	}
-	cs = append(cs, e.async("POST", "/evolutionBot/settings/a", settingsBody(t, e, "a", "evolutionBot")))
+	cs = append(cs, e.asyncPost("/evolutionBot/settings/a", settingsBody(e, "a", "evolutionBot")))
 	for _, c := range cs {
 		if r := receive(t, c); r.status != http.StatusCreated && r.status != http.StatusOK {
 			t.Fatalf("%d %s", r.status, r.body)

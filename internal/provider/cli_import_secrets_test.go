@@ -300,7 +300,7 @@ func secretsInFile(t *testing.T, file string, secrets []string) []string {
 	t.Helper()
 	var contents [][]byte
 	if zr, err := zip.OpenReader(file); err == nil {
-		defer zr.Close()
+		defer func() { _ = zr.Close() }()
 		for _, f := range zr.File {
 			rc, err := f.Open()
 			if err != nil {

@@ -35,7 +35,7 @@ type streamFields interface {
 	// request fills the kind's fields of the stream to send.
 	request(ctx context.Context, config tfsdk.Config, s *client.Stream) diag.Diagnostics
 	// record copies the kind's fields from what the server stored.
-	record(s *client.Stream, importing bool)
+	record(s *client.Stream)
 	// switchOff fills the kind's fields of the request that destroys it.
 	switchOff(s *client.Stream)
 }
@@ -48,11 +48,11 @@ type streamModelPtr[T any] interface {
 // record sets the model from what the server stored, keeping the prior
 // value where the server's answer says the same thing differently: the
 // full event list for "every event", and no events for a disabled stream.
-func (r *streamResource[T, P]) record(p P, s *client.Stream, importing bool) {
+func (r *streamResource[T, P]) record(p P, s *client.Stream) {
 	m := p.common()
 	m.Enabled = types.BoolValue(s.Enabled)
 	m.Events = streamEvents(m.Events, s)
-	p.record(s, importing)
+	p.record(s)
 }
 
 func streamEvents(prior types.Set, s *client.Stream) types.Set {
@@ -96,8 +96,8 @@ func (*plainStream) configValidators() []resource.ConfigValidator { return nil }
 func (*plainStream) request(context.Context, tfsdk.Config, *client.Stream) diag.Diagnostics {
 	return nil
 }
-func (*plainStream) record(*client.Stream, bool) {}
-func (*plainStream) switchOff(*client.Stream)    {}
+func (*plainStream) record(*client.Stream)    {}
+func (*plainStream) switchOff(*client.Stream) {}
 func (*plainStream) hidesSecret(context.Context, tfsdk.Config) (bool, diag.Diagnostics) {
 	return false, nil
 }

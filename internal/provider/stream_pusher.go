@@ -80,7 +80,7 @@ func (m *pusherStream) request(ctx context.Context, config tfsdk.Config, s *clie
 	return diags
 }
 
-func (m *pusherStream) record(s *client.Stream, importing bool) {
+func (m *pusherStream) record(s *client.Stream) {
 	m.AppID, m.Key, m.Cluster, m.UseTLS = types.StringValue(s.AppID), types.StringValue(s.Key), types.StringValue(s.Cluster), types.BoolValue(s.UseTLS)
 	m.Secret = secretFromServer(m.Secret, m.SecretWOVersion, s.Secret)
 	m.SecretWO = types.StringNull()

@@ -112,7 +112,7 @@ func (r *streamResource[T, P]) write(ctx context.Context, config tfsdk.Config, p
 	}
 	m.ID = types.StringValue(name)
 	m.InstanceID = types.StringValue(inst.ID)
-	r.record(p, stored, false)
+	r.record(p, stored)
 	diags.Append(state.Set(ctx, plan)...)
 }
 
@@ -156,7 +156,7 @@ func (r *streamResource[T, P]) Read(ctx context.Context, req resource.ReadReques
 	m.ID = types.StringValue(name)
 	m.InstanceName = types.StringValue(name)
 	m.InstanceID = types.StringValue(inst.ID)
-	r.record(p, s, importing)
+	r.record(p, s)
 	resp.Diagnostics.Append(resp.State.Set(ctx, p)...)
 	resp.Diagnostics.Append(rememberServerSecrets(ctx, resp.Private, resp.State, importing, map[string]string{"secret": s.Secret})...)
 }
