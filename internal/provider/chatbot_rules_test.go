@@ -56,8 +56,8 @@ func TestAccChatbot_badInputRejectedAtPlan(t *testing.T) {
 		{"chatCompletion without max_tokens", openai(`bot_type = "chatCompletion"
   model = "m"`), `(?s)max_tokens.*required when bot_type is "chatCompletion"`},
 		{"unknown dify bot type", "resource \"l2msg_dify_bot\" \"d\" {\n  " + inst + "\n  trigger_type = \"all\"\n  bot_type = \"chat\"\n}\n", `(?s)bot_type.*value must be one of`},
-		{"api_key and api_key_wo", "resource \"l2msg_flowise_bot\" \"f\" {\n  " + inst + "\n  trigger_type = \"all\"\n  api_url = \"https://f.example\"\n  api_key = \"a\"\n  api_key_wo = \"b\"\n  api_key_wo_version = 1\n}\n", `(?s)cannot be configured together.*api_key.*api_key_wo`},
-		{"api_key_wo without version", "resource \"l2msg_evoai_bot\" \"e\" {\n  " + inst + "\n  trigger_type = \"all\"\n  agent_url = \"https://e.example\"\n  api_key_wo = \"b\"\n}\n", `(?s)must be configured together.*api_key_wo.*api_key_wo_version`},
+		{"api_key and api_key_wo", "resource \"l2msg_flowise_bot\" \"f\" {\n  " + inst + "\n  trigger_type = \"all\"\n  api_url = \"https://f.example\"\n  api_key = \"key-plain-1\"\n  api_key_wo = \"key-wo-2\"\n  api_key_wo_version = 1\n}\n", `(?s)cannot be configured together.*api_key.*api_key_wo`},
+		{"api_key_wo without version", "resource \"l2msg_evoai_bot\" \"e\" {\n  " + inst + "\n  trigger_type = \"all\"\n  agent_url = \"https://e.example\"\n  api_key_wo = \"key-wo-2\"\n}\n", `(?s)must be configured together.*api_key_wo.*api_key_wo_version`},
 		{"slash in instance name", "resource \"l2msg_n8n_bot\" \"n\" {\n  instance_name = \"a/b\"\n  trigger_type = \"all\"\n  webhook_url = \"https://n.example\"\n}\n", `(?s)instance_name.*must not contain a slash`},
 		{"settings keyword_finish too long", "resource \"l2msg_typebot_settings\" \"s\" {\n  " + inst + "\n  keyword_finish = \"" + strings.Repeat("k", 101) + "\"\n}\n", `(?s)keyword_finish.*at most 100`},
 		{"openai settings without credential", "resource \"l2msg_openai_settings\" \"s\" {\n  " + inst + "\n}\n", `(?s)"openai_creds_id" is required`},

@@ -283,12 +283,12 @@ func TestAccProxy_badInputSendsNothing(t *testing.T) {
 		{"host with a scheme", "  host = \"http://h.example.com\"\n  port = 1\n", `(?s)host.*host name or an IP address`},
 		{"host too long", "  host = \"" + strings.Repeat("a", 101) + "\"\n  port = 1\n", `(?s)host.*character count must be at most 100`},
 		{"username without password", "  host = \"h.example.com\"\n  port = 1\n  username = \"u\"\n", `(?s)Missing proxy password`},
-		{"password without username", "  host = \"h.example.com\"\n  port = 1\n  password = \"p\"\n", `(?s)Missing proxy username`},
-		{"colon in the username", "  host = \"h.example.com\"\n  port = 1\n  username = \"a:b\"\n  password = \"p\"\n", `(?s)username.*must not contain`},
+		{"password without username", "  host = \"h.example.com\"\n  port = 1\n  password = \"pw-plain-1\"\n", `(?s)Missing proxy username`},
+		{"colon in the username", "  host = \"h.example.com\"\n  port = 1\n  username = \"a:b\"\n  password = \"pw-plain-1\"\n", `(?s)username.*must not contain`},
 		{"slash in the password", "  host = \"h.example.com\"\n  port = 1\n  username = \"u\"\n  password = \"se/cret\"\n", `(?s)password must not contain.*not shown`},
 		{"password too long", "  host = \"h.example.com\"\n  port = 1\n  username = \"u\"\n  password = \"" + strings.Repeat("p", 101) + "\"\n", `(?s)password.*character count must be between 1 and 100`},
-		{"both passwords", "  host = \"h.example.com\"\n  port = 1\n  username = \"u\"\n  password = \"p\"\n  password_wo = \"q\"\n  password_wo_version = 1\n", `(?s)password.*cannot be configured together|Invalid Attribute Combination`},
-		{"write-only without version", "  host = \"h.example.com\"\n  port = 1\n  username = \"u\"\n  password_wo = \"q\"\n", `(?s)password_wo_version`},
+		{"both passwords", "  host = \"h.example.com\"\n  port = 1\n  username = \"u\"\n  password = \"pw-plain-1\"\n  password_wo = \"pw-wo-2\"\n  password_wo_version = 1\n", `(?s)password.*cannot be configured together|Invalid Attribute Combination`},
+		{"write-only without version", "  host = \"h.example.com\"\n  port = 1\n  username = \"u\"\n  password_wo = \"pw-wo-2\"\n", `(?s)password_wo_version`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{

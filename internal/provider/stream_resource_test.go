@@ -510,14 +510,14 @@ func TestAccStream_badInputRejectedAtPlan(t *testing.T) {
 		{"slash in instance name", "resource \"l2msg_instance_kafka\" \"test\" {\n  instance_name = \"a/b\"\n}\n", `instance_name.*must not contain a slash`},
 		{"enabled a word", "resource \"l2msg_instance_websocket\" \"test\" {\n  instance_name = \"x\"\n  enabled = \"maybe\"\n}\n", `enabled.*a bool is required`},
 		{"pusher without secret", pusher(app), `secret.*secret_wo`},
-		{"pusher app_id too long", pusher(strings.Replace(app, `app_id = "1"`, `app_id = "`+long+`"`, 1) + "  secret = \"s\""), `app_id.*character count must be at most 100`},
-		{"pusher key too long", pusher(strings.Replace(app, `key = "k"`, `key = "`+long+`"`, 1) + "  secret = \"s\""), `key.*character count must be at most 100`},
-		{"pusher cluster empty", pusher(strings.Replace(app, `cluster = "mt1"`, `cluster = ""`, 1) + "  secret = \"s\""), `cluster.*must not be empty`},
+		{"pusher app_id too long", pusher(strings.Replace(app, `app_id = "1"`, `app_id = "`+long+`"`, 1) + "  secret = \"sec-plain-1\""), `app_id.*character count must be at most 100`},
+		{"pusher key too long", pusher(strings.Replace(app, `key = "k"`, `key = "`+long+`"`, 1) + "  secret = \"sec-plain-1\""), `key.*character count must be at most 100`},
+		{"pusher cluster empty", pusher(strings.Replace(app, `cluster = "mt1"`, `cluster = ""`, 1) + "  secret = \"sec-plain-1\""), `cluster.*must not be empty`},
 		{"pusher secret too long", pusher(app + "  secret = \"" + long + "\""), `secret.*character count must be at most 100`},
 		{"pusher secret_wo too long", pusher(app + "  secret_wo = \"" + long + "\"\n  secret_wo_version = 1"), `secret_wo.*character count must be at most 100`},
-		{"pusher secret and secret_wo", pusher(app + "  secret = \"s\"\n  secret_wo = \"s\"\n  secret_wo_version = 1"), `secret.*cannot be configured together`},
-		{"pusher secret_wo without version", pusher(app + "  secret_wo = \"s\""), `must be configured together: \[secret_wo,secret_wo_version\]`},
-		{"pusher app_id missing", pusher("  key = \"k\"\n  cluster = \"mt1\"\n  secret = \"s\""), `app_id.*required`},
+		{"pusher secret and secret_wo", pusher(app + "  secret = \"sec-plain-1\"\n  secret_wo = \"sec-wo-2\"\n  secret_wo_version = 1"), `secret.*cannot be configured together`},
+		{"pusher secret_wo without version", pusher(app + "  secret_wo = \"sec-wo-2\""), `must be configured together: \[secret_wo,secret_wo_version\]`},
+		{"pusher app_id missing", pusher("  key = \"k\"\n  cluster = \"mt1\"\n  secret = \"sec-plain-1\""), `app_id.*required`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
