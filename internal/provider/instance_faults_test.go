@@ -122,7 +122,7 @@ func TestAccInstance_unresolvedCreateIsTaintedThenReplaced(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      cfg,
-				ExpectError: regexp.MustCompile(`(?s)Could not create instance.*looking\s+the\s+name\s+up\s+afterwards\s+failed\s+too`),
+				ExpectError: regexp.MustCompile(`(?s)Could not create instance.*looking\s+for\s+it\s+afterwards\s+failed\s+too.*state\s+now\s+holds`),
 			},
 			{
 				PreConfig: func() {
