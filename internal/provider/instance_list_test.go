@@ -149,20 +149,7 @@ func TestInstanceListFilters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &instanceListResource{resourceBase{providerData{client: c, settings: cfg}}}
-	var lsresp list.ListResourceSchemaResponse
-	r.ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, &lsresp)
-	var rsresp fwresource.SchemaResponse
-	NewInstanceResource().Schema(ctx, fwresource.SchemaRequest{}, &rsresp)
-	var isresp fwresource.IdentitySchemaResponse
-	NewInstanceResource().(fwresource.ResourceWithIdentity).IdentitySchema(ctx, fwresource.IdentitySchemaRequest{}, &isresp)
-
-	str := func(s string) tftypes.Value {
-		if s == "" {
-			return tftypes.NewValue(tftypes.String, nil)
-		}
-		return tftypes.NewValue(tftypes.String, s)
-	}
+	r, listRequest := newListHarness(ctx, c, cfg)
 	for _, tt := range []struct {
 		prefix, status string
 		want           []string
@@ -174,15 +161,8 @@ func TestInstanceListFilters(t *testing.T) {
 		{"", "close", []string{"a-close"}},
 		{"", "connecting", nil},
 	} {
-		s := lsresp.Schema
-		req := list.ListRequest{
-			Config: tfsdk.Config{Schema: s, Raw: tftypes.NewValue(s.Type().TerraformType(ctx),
-				map[string]tftypes.Value{"name_prefix": str(tt.prefix), "status": str(tt.status)})},
-			ResourceSchema:         rsresp.Schema,
-			ResourceIdentitySchema: isresp.IdentitySchema,
-		}
 		var stream list.ListResultsStream
-		r.List(ctx, req, &stream)
+		r.List(ctx, listRequest(tt.prefix, tt.status, false), &stream)
 		var got []string
 		for res := range stream.Results {
 			if res.Diagnostics.HasError() {
@@ -212,23 +192,9 @@ func TestInstanceListLeavesSecretsNull(t *testing.T) {
 		Webhook: &client.Webhook{Enabled: true, URL: "https://hooks.example.com/l", Headers: map[string]string{"authorization": header}}}); err != nil {
 		t.Fatal(err)
 	}
-	r := &instanceListResource{resourceBase{providerData{client: c, settings: cfg}}}
-	var lsresp list.ListResourceSchemaResponse
-	r.ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, &lsresp)
-	var rsresp fwresource.SchemaResponse
-	NewInstanceResource().Schema(ctx, fwresource.SchemaRequest{}, &rsresp)
-	var isresp fwresource.IdentitySchemaResponse
-	NewInstanceResource().(fwresource.ResourceWithIdentity).IdentitySchema(ctx, fwresource.IdentitySchemaRequest{}, &isresp)
-	s := lsresp.Schema
-	req := list.ListRequest{
-		Config: tfsdk.Config{Schema: s, Raw: tftypes.NewValue(s.Type().TerraformType(ctx),
-			map[string]tftypes.Value{"name_prefix": tftypes.NewValue(tftypes.String, nil), "status": tftypes.NewValue(tftypes.String, nil)})},
-		IncludeResource:        true,
-		ResourceSchema:         rsresp.Schema,
-		ResourceIdentitySchema: isresp.IdentitySchema,
-	}
+	r, listRequest := newListHarness(ctx, c, cfg)
 	var stream list.ListResultsStream
-	r.List(ctx, req, &stream)
+	r.List(ctx, listRequest("", "", true), &stream)
 	n := 0
 	for res := range stream.Results {
 		n++
@@ -256,5 +222,34 @@ func TestInstanceListLeavesSecretsNull(t *testing.T) {
 	}
 	if n != 1 {
 		t.Fatalf("%d results, want 1", n)
+	}
+}
+
+// newListHarness is the list resource on c, and a builder of its requests
+// as terraform sends them: the list block's filters ("" for unset) and the
+// instance resource's schema and identity schema.
+func newListHarness(ctx context.Context, c *client.Client, cfg client.Config) (*instanceListResource, func(prefix, status string, include bool) list.ListRequest) {
+	r := &instanceListResource{resourceBase{providerData{client: c, settings: cfg}}}
+	var lsresp list.ListResourceSchemaResponse
+	r.ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, &lsresp)
+	var rsresp fwresource.SchemaResponse
+	NewInstanceResource().Schema(ctx, fwresource.SchemaRequest{}, &rsresp)
+	var isresp fwresource.IdentitySchemaResponse
+	NewInstanceResource().(fwresource.ResourceWithIdentity).IdentitySchema(ctx, fwresource.IdentitySchemaRequest{}, &isresp)
+	str := func(v string) tftypes.Value {
+		if v == "" {
+			return tftypes.NewValue(tftypes.String, nil)
+		}
+		return tftypes.NewValue(tftypes.String, v)
+	}
+	s := lsresp.Schema
+	return r, func(prefix, status string, include bool) list.ListRequest {
+		return list.ListRequest{
+			Config: tfsdk.Config{Schema: s, Raw: tftypes.NewValue(s.Type().TerraformType(ctx),
+				map[string]tftypes.Value{"name_prefix": str(prefix), "status": str(status)})},
+			IncludeResource:        include,
+			ResourceSchema:         rsresp.Schema,
+			ResourceIdentitySchema: isresp.IdentitySchema,
+		}
 	}
 }
