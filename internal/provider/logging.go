@@ -40,7 +40,14 @@ func withMasks(ctx context.Context, secrets ...string) context.Context {
 // CRUD method's, so the masks of the lifecycle (or withMasks) apply; the
 // fields of its error texts, which quote the server, also go through the
 // redaction of secret fields (redaction.go).
+//
+// The client also logs from a goroutine of its own (the deletion poller),
+// with the context of the call that started it while that call logs on.
+// tflog's masking rewrites, in place, the fields of the logger the context
+// holds: each call here logs through a copy of that logger (an empty mask
+// list adds nothing but copies it), so no two goroutines share them.
 func clientLog(ctx context.Context, level client.LogLevel, msg string, fields map[string]any) {
+	ctx = tflog.MaskAllFieldValuesStrings(ctx)
 	r := redactorOf(ctx)
 	fields = maps.Clone(fields)
 	for k, v := range fields {
