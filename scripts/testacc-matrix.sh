@@ -20,12 +20,9 @@ GO=${GO:-go}
 # is the same whichever CLI drives it, and leg 1 (`make test`) already runs
 # every package with it. Without it the two legs take about a third of the time,
 # which keeps the whole matrix well inside CI's budget.
-# -parallel 6: these legs spend most of their time waiting on the CLI and on
-# the emulator's measured delays (a delete's lag, the deletion grace), not on
-# CPU; at the default (GOMAXPROCS, 2 here) the machine sat at a load of about
-# 1 while leg 1 took 31 minutes. The provider and tfrun packages at -parallel 6
-# took 8.5 minutes under terraform 1.11.4 on a machine running leg 1 alongside.
-GO_TEST_FLAGS=${GO_TEST_FLAGS:--count=1 -timeout 60m -parallel 6}
+# -parallel: every leg runs as many tests at once as `make test` does
+# (TEST_PARALLEL, from the GNUmakefile), for the reason given there.
+GO_TEST_FLAGS=${GO_TEST_FLAGS:--count=1 -timeout 60m -parallel ${TEST_PARALLEL:-8}}
 
 cli_pkgs=$($GO list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... |
   awk '/terraform-plugin-testing|\/internal\/tfrun( |$)/ {print $1}')

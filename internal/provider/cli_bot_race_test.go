@@ -54,6 +54,7 @@ resource "l2msg_evolution_bot_settings" "e" {
 // race on by default; the provider must not race itself, so one apply at
 // -parallelism=10 converges.
 func TestAccCLIBotSettingsRace(t *testing.T) {
+	t.Parallel()
 	emu, url := newEmulator(t, emulator.Options{})
 	w := cliWorkdir(t, botRaceConfig(url))
 	ctx := context.Background()

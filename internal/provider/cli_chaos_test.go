@@ -121,6 +121,7 @@ type chaosFigures struct {
 // it: the adoption it forces is proven on its own by
 // TestAccInstance_adoptsAfterCreatedThenFailed.
 func TestAccChaos(t *testing.T) {
+	t.Parallel()
 	total := map[string]int{}
 	for _, seed := range chaosSeeds(t) {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
@@ -364,6 +365,7 @@ resource "l2msg_typebot" "fleet" {
 // the single-fault tests of cli_recovery_test.go prove each path, this
 // proves they add up.
 func TestAccChaos_integrationsFleet(t *testing.T) {
+	t.Parallel()
 	seed := chaosSeeds(t)[0]
 	emu, url := newEmulator(t, emulator.Options{DeleteDelay: 200 * time.Millisecond})
 	w := cliWorkdir(t, chaosFleetConfig(url))

@@ -84,6 +84,7 @@ resource "l2msg_flowise_bot" "f" {
 // logged, and in state outside the Sensitive attributes that hold them. A
 // write-only secret must not be in state at all.
 func TestAccLeakChatbots(t *testing.T) {
+	t.Parallel()
 	emu, url := emulatortest.NewServer(t, emulator.Options{APIKey: leakAPIKey})
 	w := cliWorkdir(t, chatbotLeakConfig(url, leakDifyKey, leakN8nPass, "hi"))
 	tr := newTranscript(t, w)

@@ -14,10 +14,16 @@ import (
 	"github.com/l2msg/terraform-provider-l2msg/internal/tfrun"
 )
 
-// Twenty replacements in a row with the emulator's default, measured delete
-// lag: the create of the old name meets the server still freeing it and
-// waits, instead of telling the user to import an instance it deleted.
+// Replacements in a row with the emulator's default, measured delete lag:
+// the create of the old name meets the server still freeing it and waits,
+// instead of telling the user to import an instance it deleted. The real
+// server held a name after its listing let go in 2 of 20 replacements; the
+// emulator holds it after every delete, but the poll that sees the listing
+// let go may come after that hold is over. So the test replaces at least
+// three times in a row, and on until two creates have met the hold (a create
+// answered 403 and sent again), up to twenty replacements.
 func TestAccDeletes_replacementsInARowWithTheMeasuredLag(t *testing.T) {
+	t.Parallel()
 	emu, url := newEmulator(t, emulator.Options{})
 	const name = "renumbered"
 	w := cliWorkdir(t, providerBlock(url)+fmt.Sprintf(`
@@ -32,17 +38,26 @@ resource "l2msg_instance" "test" {
 `, name))
 	ctx := context.Background()
 	lastID := ""
-	for i := range 21 { // a create, then 20 replacements
+	const minApplies, maxApplies, wantHeld = 4, 21, 2 // a create, then 3 to 20 replacements
+	held, applies := 0, 0
+	for applies < minApplies || (applies < maxApplies && held < wantHeld) {
 		// No refresh: the replacement is what is tested, and each
 		// apply's own refresh would only add a request.
-		if _, err := w.Run(ctx, "apply", "-auto-approve", "-no-color", "-refresh=false", fmt.Sprintf("-var=number=55119%08d", i)); err != nil {
-			t.Fatalf("apply %d: %v", i, err)
+		if _, err := w.Run(ctx, "apply", "-auto-approve", "-no-color", "-refresh=false", fmt.Sprintf("-var=number=55119%08d", applies)); err != nil {
+			t.Fatalf("apply %d: %v", applies, err)
 		}
+		applies++
 		s, ok := emu.Instance(name)
 		if !ok || s.ID == lastID || s.PendingDelete {
-			t.Fatalf("apply %d did not replace the instance: %+v", i, s)
+			t.Fatalf("apply %d did not replace the instance: %+v", applies, s)
 		}
 		lastID = s.ID
+		// One create per apply; each further one met the held name.
+		held = emu.Stats().ByRoute["POST /instance/create"] - applies
+	}
+	t.Logf("%d applies, %d creates met the name still held", applies, held)
+	if held < wantHeld {
+		t.Errorf("%d of %d creates met the name still held, want %d: the test did not exercise what it claims", held, applies, wantHeld)
 	}
 	if _, err := w.Run(ctx, "destroy", "-auto-approve", "-no-color", "-var=number=5511900000000"); err != nil {
 		t.Fatal(err)
@@ -74,6 +89,7 @@ resource "l2msg_instance" "test" {
 // A destroy and a replacement of an instance whose webhook receiver is
 // down finish well within timeouts.delete.
 func TestAccDeletes_webhookReceiverDown(t *testing.T) {
+	t.Parallel()
 	emu, url := newEmulator(t, emulator.Options{})
 	w := cliWorkdir(t, receiverDownConfig(url, "5511911111111"))
 	ctx := context.Background()

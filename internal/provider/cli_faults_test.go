@@ -16,6 +16,7 @@ import (
 )
 
 func TestAccInstance_partialCreateIsTainted(t *testing.T) {
+	t.Parallel()
 	ic, url := newInterceptor(t)
 	// A webhook disabled at create needs a second call, webhook/set.
 	w := cliWorkdir(t, fastRetryProviderBlock(url, 1)+`
@@ -69,6 +70,7 @@ resource "l2msg_instance" "p" {
 }
 
 func TestAccInstance_partialUpdateKeepsDoneSteps(t *testing.T) {
+	t.Parallel()
 	ic, url := newInterceptor(t)
 	cfg := func(reject bool, hookURL string) string {
 		return fastRetryProviderBlock(url, 1) + fmt.Sprintf(`

@@ -25,6 +25,7 @@ const (
 )
 
 func TestAccFleet_applyMakesOneCreatePerInstance(t *testing.T) {
+	t.Parallel()
 	emu, url := newEmulator(t, emulator.Options{Latency: fleetLatency})
 	w := cliWorkdir(t, fleetConfig(providerBlock(url), fleetN))
 	ctx := context.Background()
@@ -70,6 +71,7 @@ func TestAccFleet_destroySharesTheDeletionWait(t *testing.T) {
 // The shared wait still waits: with deletes the server takes a while to
 // finish, destroy returns only once every name is gone.
 func TestAccFleet_destroyWaitsForEveryName(t *testing.T) {
+	t.Parallel()
 	emu, url := newEmulator(t, emulator.Options{DeleteDelay: 1500 * time.Millisecond})
 	w := cliWorkdir(t, fleetConfig(providerBlock(url), fleetN))
 	ctx := context.Background()
@@ -89,6 +91,7 @@ func TestAccFleet_destroyWaitsForEveryName(t *testing.T) {
 // confirming: the create waits until the server no longer lists it, where
 // sent at once it would find the name taken.
 func TestAccFleet_replacementWaitsForItsDelete(t *testing.T) {
+	t.Parallel()
 	emu, url := newEmulator(t, emulator.Options{DeleteDelay: 1500 * time.Millisecond, Latency: 200 * time.Millisecond, LogRequests: true})
 	const n = 4
 	config := func(number string) string {

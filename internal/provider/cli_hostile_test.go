@@ -48,6 +48,7 @@ resource "l2msg_instance" "echoed" {
 // update of the webhook) gets no secret onto the screen or into the logs:
 // not the API key, not token_wo or token, not a webhook header value.
 func TestAccHostile_echoedSecretsNeverShown(t *testing.T) {
+	t.Parallel()
 	ic, url := newInterceptor(t)
 	wo := fmt.Sprintf("token_wo = %q\n  token_wo_version = 1", hostileToken)
 	plain := fmt.Sprintf("token = %q", hostileToken)
@@ -113,6 +114,7 @@ func TestAccHostile_echoedSecretsNeverShown(t *testing.T) {
 // Terraform otherwise reports "Provider returned invalid result object
 // after apply", three times per instance.
 func TestAccHostile_unresolvedCreateSavesCompleteState(t *testing.T) {
+	t.Parallel()
 	ic, url := newInterceptor(t)
 	// Each create is stored and answered 500, and the look-up that follows
 	// it fails too (the rule sees no query, so it counts: one look-up per
@@ -192,6 +194,7 @@ resource "l2msg_instance" "b" {
 // Plan-time warnings: a key sent in clear text beyond this machine, and a
 // webhook event v2 servers refuse. The plan sends nothing.
 func TestAccHostile_planWarnings(t *testing.T) {
+	t.Parallel()
 	w := cliWorkdir(t, fmt.Sprintf(`
 provider "l2msg" {
   base_url = "http://192.0.2.10:8080/whatsapp"
@@ -224,6 +227,7 @@ resource "l2msg_instance" "warned" {
 // Delete on its own: a destroy that skips the refresh sends the delete to
 // a base_url serving no API. Its 404 must not read as "already gone".
 func TestAccHostile_deleteAtAWrongBaseURL(t *testing.T) {
+	t.Parallel()
 	emu, url := newEmulator(t, emulator.Options{Prefix: "/whatsapp"})
 	cfg := func(base string) string {
 		return fastRetryProviderBlock(base, 0) + `resource "l2msg_instance" "kept" { instance_name = "kept" }` + "\n"

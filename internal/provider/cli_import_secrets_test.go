@@ -147,6 +147,7 @@ func importSecretsConfigWith(url string, rs []secretTwinResource, wo bool, ids m
 // server's own secret, which sends nothing and stores no write-only secret,
 // is the contract check import_keeps_secrets (contract_import_test.go).
 func TestAccImportSecretTwins_differentSecret(t *testing.T) {
+	t.Parallel()
 	rs := resourcesWithSecretTwins(t)
 	var missing []string
 	for _, r := range rs {

@@ -90,6 +90,7 @@ func echoingServer(t *testing.T, emu *emulator.Server, echo *atomic.Bool) string
 // outside the Sensitive attributes that hold them. The write-only token may
 // not be in state at all.
 func TestAccLeakIntegrations(t *testing.T) {
+	t.Parallel()
 	emu := emulator.New(emulator.Options{APIKey: leakAPIKey})
 	var echo atomic.Bool
 	url := echoingServer(t, emu, &echo)

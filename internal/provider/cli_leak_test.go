@@ -110,6 +110,7 @@ func (tr *transcript) run(wantOK bool, args ...string) tfrun.Result {
 // secret in everything terraform and the provider printed or logged, and in
 // the state file outside the attributes that hold them.
 func TestAccLeak(t *testing.T) {
+	t.Parallel()
 	emu, url := emulatortest.NewServer(t, emulator.Options{APIKey: leakAPIKey, DeleteDelay: 50 * time.Millisecond})
 	w := cliWorkdir(t, leakConfig(url, leakAPIKey, leakHeader))
 	tr := newTranscript(t, w)

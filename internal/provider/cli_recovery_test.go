@@ -107,6 +107,7 @@ func (c memberCase) checkAdopted(t *testing.T, emu *emulator.Server, w *tfrun.Wo
 // sent again, in the same apply. Before, a chatbot create gave up at once
 // and said the server may have completed it.
 func TestAccRecovery_createNotMadeIsSentAgain(t *testing.T) {
+	t.Parallel()
 	for _, c := range memberCases() {
 		t.Run(c.name, func(t *testing.T) {
 			ic, url := newInterceptor(t)
@@ -134,6 +135,7 @@ func TestAccRecovery_createNotMadeIsSentAgain(t *testing.T) {
 // Every attempt fails before the server acts: the error says the server
 // did not make it, never that it may have.
 func TestAccRecovery_createNotMadeSaysSo(t *testing.T) {
+	t.Parallel()
 	c := memberCases()[0]
 	ic, url := newInterceptor(t)
 	w := c.workdir(t, url)
@@ -159,6 +161,7 @@ func TestAccRecovery_createNotMadeSaysSo(t *testing.T) {
 // A bot delete answered by a passing 500 is sent again; a delete of a bot
 // already gone is done.
 func TestAccRecovery_botDeleteRetried(t *testing.T) {
+	t.Parallel()
 	c := memberCases()[0]
 	ic, url := newInterceptor(t)
 	w := c.workdir(t, url)
@@ -188,6 +191,7 @@ func TestAccRecovery_botDeleteRetried(t *testing.T) {
 // A leftover that is not identical to the configuration is refused before
 // anything is sent, named, with the command that adopts it.
 func TestAccRecovery_differentLeftoverNamedWithImport(t *testing.T) {
+	t.Parallel()
 	for _, c := range memberCases() {
 		t.Run(c.name, func(t *testing.T) {
 			ic, url := newInterceptor(t)
@@ -234,6 +238,7 @@ resource "l2msg_instance" "i" {
 // with trigger_type "none") each get their own bot: the second create's
 // look for an identical bot must not adopt the one the first just made.
 func TestAccRecovery_identicalResourcesGetTheirOwn(t *testing.T) {
+	t.Parallel()
 	ic, url := newInterceptor(t)
 	bot := func(name string) string {
 		return fmt.Sprintf(`

@@ -66,6 +66,7 @@ resource "l2msg_openai_bot" "bot" {
 // and the defaults while the instance stays leaves it (the server cannot
 // clear the defaults' link), and says so.
 func TestAccOpenAICredential_rotation(t *testing.T) {
+	t.Parallel()
 	emu, url := newEmulator(t, emulator.Options{})
 	w := cliWorkdir(t, rotationConfig(url, 1, "", true))
 	ctx := context.Background()
@@ -169,6 +170,7 @@ func TestAccOpenAICredential_rotation(t *testing.T) {
 // (The plan may warn that the old one stays: the instance's plan, which
 // decides, cannot yet see the new credential.)
 func TestAccOpenAICredential_toAnotherResource(t *testing.T) {
+	t.Parallel()
 	emu, url := newEmulator(t, emulator.Options{})
 	cfg := func(slot string) string {
 		return providerBlock(url) + `

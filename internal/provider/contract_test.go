@@ -84,6 +84,7 @@ func TestContract(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("TF_ACC not set: this runs the terraform CLI")
 	}
+	t.Parallel()
 	types := servedResourceTypes(t)
 	start := time.Now()
 	var mu sync.Mutex
