@@ -24,8 +24,10 @@ echo "slowest $n tests (seconds, result, package, test):"
 jq -r --arg m "$module" '
   select((.Action == "pass" or .Action == "fail") and .Test != null)
   | [.Elapsed, .Action, (.Package | ltrimstr($m)), .Test] | @tsv' <<<"$events" |
-  sort -t$'\t' -k1,1 -gr | head -n "$n" |
-  awk -F'\t' '{ printf "%8.2f  %-4s  %-18s  %s\n", $1, $2, $3, $4 }'
+  sort -t$'\t' -k1,1 -gr |
+  # awk reads to the end, where head would stop early and sort die of
+  # SIGPIPE, which pipefail makes the script's exit (and the packages lost).
+  awk -F'\t' -v n="$n" 'NR <= n { printf "%8.2f  %-4s  %-18s  %s\n", $1, $2, $3, $4 }'
 
 echo "packages (seconds, result, package):"
 jq -r --arg m "$module" '

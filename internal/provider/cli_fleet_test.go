@@ -55,10 +55,14 @@ func TestAccFleet_destroySharesTheDeletionWait(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The refresh (a listing, a webhook/find each), a delete each, and
-	// one poll for all the deletes.
+	// one poll for all the deletes: 2N+2. A wait per batch would poll five
+	// times (2N+6). One more poll is allowed: terraform stalling between
+	// two Deletes for longer than the grace (a starved machine) costs one,
+	// by design (deletion_handoff.go), and this test must not need an idle
+	// machine.
 	st := emu.Stats()
-	if st.Total > 2*fleetN+2 || st.ByRoute["DELETE /instance/delete/:name"] != fleetN {
-		t.Errorf("destroy of %d instances made %d requests, want at most %d: %v", fleetN, st.Total, 2*fleetN+2, st.ByRoute)
+	if want := 2*fleetN + 3; st.Total > want || st.ByRoute["DELETE /instance/delete/:name"] != fleetN {
+		t.Errorf("destroy of %d instances made %d requests, want at most %d: %v", fleetN, st.Total, want, st.ByRoute)
 	}
 	if names := emu.Names(); len(names) != 0 {
 		t.Errorf("instances left after destroy: %v", names)
