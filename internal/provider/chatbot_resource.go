@@ -377,9 +377,6 @@ func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 
 func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer memberIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
-	if adoptImportedSecrets(ctx, req, resp) {
-		return
-	}
 	plan, diags := getValues(ctx, req.Plan.Get)
 	resp.Diagnostics.Append(diags...)
 	config, diags := getValues(ctx, req.Config.Get)

@@ -64,9 +64,6 @@ func (r *chatwootResource) Create(ctx context.Context, req resource.CreateReques
 
 func (r *chatwootResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
-	if adoptImportedSecrets(ctx, req, resp) {
-		return
-	}
 	var plan, state chatwootModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

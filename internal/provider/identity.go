@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -96,6 +98,15 @@ func (a identityAttrs) sync(ctx context.Context, identity *tfsdk.ResourceIdentit
 		}
 		return
 	}
+}
+
+// identityAttrsOf are the attributes of identity's schema; none for a nil
+// identity (a client without identity support).
+func identityAttrsOf(identity *tfsdk.ResourceIdentity) identityAttrs {
+	if identity == nil {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(identity.Schema.GetAttributes()))
 }
 
 // importState starts an import from the string ID or from the import

@@ -314,9 +314,19 @@ func (l *lifecycle) Read(ctx context.Context, req resource.ReadRequest, resp *re
 	resp.Diagnostics = c.end(resp.Diagnostics, resp.State.Raw)
 }
 
+// Update first lets an import's secrets be adopted (secret_twin.go): after
+// an import, state shows no secret, and an update whose secrets are all the
+// server's has nothing to send. Every resource with a write-only twin gets
+// that from here, whether or not its own Update knows about imports.
 func (l *lifecycle) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	ctx, c := l.begin(ctx, req.Plan.Raw, req.Config.Raw, req.State.Raw)
-	l.inner.Update(ctx, req, resp)
+	if adoptImportedSecrets(ctx, req, resp) {
+		// The resource's own Update, which derives identity from state
+		// on its way out, did not run.
+		identityAttrsOf(resp.Identity).sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
+	} else {
+		l.inner.Update(ctx, req, resp)
+	}
 	resp.Diagnostics = c.end(resp.Diagnostics, resp.State.Raw)
 }
 

@@ -85,9 +85,6 @@ func (r *proxyResource) Create(ctx context.Context, req resource.CreateRequest, 
 
 func (r *proxyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
-	if adoptImportedSecrets(ctx, req, resp) {
-		return
-	}
 	var plan proxyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {

@@ -77,9 +77,6 @@ func (r *streamResource[T, P]) Create(ctx context.Context, req resource.CreateRe
 
 func (r *streamResource[T, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer instanceIdentity.sync(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
-	if adoptImportedSecrets(ctx, req, resp) {
-		return
-	}
 	var plan T
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
