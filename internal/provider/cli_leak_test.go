@@ -87,19 +87,12 @@ func newTranscript(t *testing.T, w *tfrun.Workdir) *transcript {
 	return tr
 }
 
-// untraced stops the logging of the commands that follow, for a check that
-// reads no log: TRACE logging costs the CLI and the provider more CPU than
-// anything else they do in a test.
-func (tr *transcript) untraced() { tr.logEnv = nil }
-
 func (tr *transcript) run(wantOK bool, args ...string) tfrun.Result {
 	tr.t.Helper()
+	tr.n++
+	logPath := filepath.Join(tr.logDir, fmt.Sprintf("%02d-%s.log", tr.n, args[0]))
 	env := tr.w.Env
-	if tr.logEnv != nil {
-		tr.n++
-		logPath := filepath.Join(tr.logDir, fmt.Sprintf("%02d-%s.log", tr.n, args[0]))
-		tr.w.Env = append(append(append([]string{}, env...), tr.logEnv...), "TF_LOG_PATH="+logPath)
-	}
+	tr.w.Env = append(append(append([]string{}, env...), tr.logEnv...), "TF_LOG_PATH="+logPath)
 	res, err := tr.w.Run(context.Background(), append(args, "-no-color")...)
 	tr.w.Env = env
 	tr.outputs = append(tr.outputs, fmt.Sprintf("terraform %v: stdout\n%s\nstderr\n%s", args, res.Stdout, res.Stderr))
